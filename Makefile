@@ -1,0 +1,29 @@
+# One place that knows how to set the project up: `make run` and `make test` both start here.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+## Start mock ANAF, mock SBS and the demo app, seeded (extra flags: make run ARGS="--fresh").
+run: $(STAMP)
+	$(BIN)/anaf-sandbox up $(ARGS)
+
+## Run the whole test suite (extra flags: make test PYTEST_ARGS="-k rule").
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Print the benchmark table.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(ARGS)
+
+clean:
+	rm -rf $(VENV) .sandbox .pytest_cache

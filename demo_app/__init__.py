@@ -1,0 +1,1 @@
+"""Demo tenant app: a customer web app with custom ANAF callback URLs."""

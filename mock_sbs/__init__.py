@@ -1,0 +1,1 @@
+"""Mock SBS: Account API, Organizations and RO ANAF OAuth GraphQL services."""

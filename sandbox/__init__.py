@@ -1,0 +1,1 @@
+"""The ANAF OAuth sandbox: launcher, seeding, shared control plane and pytest plugin."""

@@ -1,0 +1,110 @@
+"""The control plane every service shares (SPEC §2.3): journal, clock, faults, reset under `/__admin/`."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from flask import Blueprint, Response, jsonify, request
+
+from sandbox.clock import OffsetClock
+from sandbox.faults import FaultInjector
+from sandbox.journal import Journal, iso
+
+
+def _bad(message: str) -> tuple[Response, int]:
+    response = jsonify({"error": "invalid_request", "error_description": message})
+    response.headers["Cache-Control"] = "no-store"
+    return response, 400
+
+
+def _json_object() -> dict[str, Any] | None:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else None
+
+
+def create_admin_blueprint(
+    journal: Journal,
+    clock: OffsetClock,
+    reset: Callable[[], None],
+    faults: FaultInjector | None = None,
+) -> Blueprint:
+    """A blueprint for `/__admin/*`; ``reset`` puts the service's own state back to seeded."""
+    bp = Blueprint("admin", __name__, url_prefix="/__admin")
+
+    @bp.get("/requests")
+    def list_requests() -> Response | tuple[Response, int]:
+        """The redacted journal, oldest first; `?path=` prefix, `?since=` id, `?limit=`."""
+        try:
+            since = int(request.args.get("since", "0"))
+            limit = int(request.args["limit"]) if "limit" in request.args else None
+        except ValueError:
+            return _bad("since and limit must be whole numbers")
+        return jsonify(journal.entries(path=request.args.get("path"), since=since, limit=limit))
+
+    @bp.delete("/requests")
+    def clear_requests() -> tuple[str, int]:
+        """Forget the journal."""
+        journal.clear()
+        return "", 204
+
+    def clock_state() -> dict[str, Any]:
+        now = clock.now()
+        return {"now": iso(now), "epoch": now, "offset": clock.offset}
+
+    @bp.get("/clock")
+    def get_clock() -> Response:
+        """The service's current time and how far it was moved."""
+        return jsonify(clock_state())
+
+    @bp.post("/clock")
+    def move_clock() -> Response | tuple[Response, int]:
+        """Move the clock forward by `{"advance": seconds}`."""
+        data = _json_object()
+        if data is None:
+            return _bad('send a JSON object like {"advance": 3600}')
+        seconds = data.get("advance")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+            return _bad("advance must be a number of seconds, 0 or more")
+        clock.advance(float(seconds))
+        return jsonify(clock_state())
+
+    if faults is not None:
+
+        @bp.get("/faults")
+        def list_faults() -> Response:
+            """Faults armed and not yet consumed."""
+            return jsonify(faults.pending())
+
+        @bp.post("/faults")
+        def arm_fault() -> tuple[Response, int]:
+            """Arm `{"endpoint","error","times","seconds"}`: the next N calls fail that way."""
+            data = _json_object()
+            if data is None:
+                return _bad('send a JSON object like {"endpoint": "token", "error": "server_error"}')
+            try:
+                faults.arm(
+                    str(data.get("endpoint", "")),
+                    str(data.get("error", "")),
+                    times=data.get("times", 1),
+                    seconds=data.get("seconds", 0.0),
+                )
+            except ValueError as exc:
+                return _bad(str(exc))
+            return jsonify(faults.pending()), 201
+
+        @bp.delete("/faults")
+        def clear_faults() -> tuple[str, int]:
+            """Disarm every fault."""
+            faults.clear()
+            return "", 204
+
+    @bp.post("/reset")
+    def reset_all() -> Response:
+        """Back to the seeded state: service data, clock, faults and journal."""
+        reset()
+        clock.reset()
+        if faults is not None:
+            faults.clear()
+        journal.clear()
+        return jsonify({"reset": True})
+
+    return bp

@@ -1,0 +1,141 @@
+"""The request journal behind `/__admin/requests` (SPEC §2.3): what was called, never with what secrets.
+
+Entries are built from a whitelist of fields (method, path without its query string, status,
+client_id, grant_type, ...), so a secret, code, token, key or Authorization header has no field to
+land in. Callers add only non-secret facts through ``note()``.
+"""
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections import deque
+from datetime import datetime, timezone
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from flask import Flask, g, request
+
+from sandbox.clock import Clock, SystemClock
+
+# Keys a caller may attach to an entry; anything else is dropped, so nothing secret slips in by name.
+ALLOWED_NOTES = frozenset(
+    {"client_id", "grant_type", "operation", "peer", "target", "error", "scope", "secret_source", "rule"}
+)
+SKIPPED_PREFIXES = ("/__admin", "/healthz", "/static", "/favicon.ico")
+
+
+def strip_query(url: str) -> str:
+    """The URL without query string or fragment: what may be shown of a URL that carried a code."""
+    parts = urlsplit(url)
+    if parts.scheme:
+        return f"{parts.scheme}://{parts.netloc}{parts.path}"
+    return parts.path
+
+
+def iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Journal:
+    """A bounded, thread-safe list of redacted request records, oldest first."""
+
+    def __init__(self, service: str, clock: Clock | None = None, capacity: int = 2000) -> None:
+        self.service = service
+        self._clock = clock or SystemClock()
+        self._entries: deque[dict[str, Any]] = deque(maxlen=capacity)
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def record(
+        self,
+        *,
+        method: str,
+        path: str,
+        status: int,
+        direction: str = "in",
+        duration_ms: float | None = None,
+        **notes: Any,
+    ) -> dict[str, Any]:
+        """Add one entry; ``path`` may be a full URL, its query string is dropped."""
+        now = self._clock.now()
+        entry: dict[str, Any] = {
+            "service": self.service,
+            "direction": direction,
+            "method": method.upper(),
+            "path": strip_query(path),
+            "status": status,
+            "client_id": None,
+            "grant_type": None,
+            "time": iso(now),
+            "epoch": round(now, 3),
+            "duration_ms": None if duration_ms is None else round(duration_ms, 2),
+        }
+        entry.update({k: v for k, v in notes.items() if k in ALLOWED_NOTES and v is not None})
+        with self._lock:
+            entry["id"] = next(self._ids)
+            self._entries.append(entry)
+        return entry
+
+    def entries(self, path: str | None = None, since: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+        """Entries newer than ``since`` whose path starts with ``path``, oldest first."""
+        with self._lock:
+            items: Iterable[dict[str, Any]] = list(self._entries)
+        selected = [e for e in items if e["id"] > since and (path is None or e["path"].startswith(path))]
+        if limit is not None:
+            selected = selected[-limit:]
+        return [dict(e) for e in selected]
+
+    def last_id(self) -> int:
+        with self._lock:
+            return self._entries[-1]["id"] if self._entries else 0
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def note(**facts: Any) -> None:
+    """Attach non-secret facts (client_id, grant_type, operation, ...) to the current request's entry."""
+    notes = g.setdefault("journal_notes", {})
+    notes.update(facts)
+
+
+def install(app: Flask, journal: Journal) -> None:
+    """Journal every request the app answers, except the control plane, health checks and static files."""
+
+    @app.before_request
+    def _start_timer() -> None:
+        g.journal_started = time.perf_counter()
+
+    @app.after_request
+    def _record(response):  # type: ignore[no-untyped-def]
+        if request.path.startswith(SKIPPED_PREFIXES):
+            return response
+        notes = dict(g.get("journal_notes", {}))
+        notes.setdefault("client_id", _client_id())
+        if request.mimetype == "application/x-www-form-urlencoded":
+            notes.setdefault("grant_type", request.form.get("grant_type"))
+        started = g.get("journal_started")
+        journal.record(
+            method=request.method,
+            path=request.path,
+            status=response.status_code,
+            duration_ms=None if started is None else (time.perf_counter() - started) * 1000,
+            **notes,
+        )
+        return response
+
+
+def _client_id() -> str | None:
+    """The client id of an OAuth call: public, so it may be journaled (the secret never is)."""
+    try:
+        auth = request.authorization
+    except Exception:  # a malformed header is the route's problem, not the journal's
+        auth = None
+    if auth is not None and auth.type == "basic" and auth.username:
+        return auth.username[:200]
+    value = request.args.get("client_id")
+    if value is None and request.mimetype == "application/x-www-form-urlencoded":
+        value = request.form.get("client_id")
+    return value[:200] if value else None

@@ -1,0 +1,110 @@
+"""Serving a Flask app on a real multi-threaded WSGI server (waitress), in a thread or as a process."""
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+import time
+from typing import Any, Callable
+
+import requests
+from waitress.server import create_server
+
+log = logging.getLogger(__name__)
+
+
+class ServerThread:
+    """A waitress server bound at construction (port 0 picks a free one), served from a thread.
+
+    Binding first lets a caller learn the URL before it builds the app, which the launcher needs:
+    mock SBS must know its own URL to register its callback at mock ANAF.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
+        self._app: Callable[..., Any] | None = None
+        self._server = create_server(
+            self._dispatch, host=host, port=port, threads=threads, asyncore_loop_timeout=0.2,
+            clear_untrusted_proxy_headers=True, ident="anaf-sandbox",
+        )
+        self.host = host
+        self.port: int = self._server.effective_port  # type: ignore[attr-defined]
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def _dispatch(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if self._app is None:
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"starting"]
+        return self._app(environ, start_response)
+
+    def start(self, app: Callable[..., Any]) -> "ServerThread":
+        """Serve ``app`` from a daemon thread."""
+        self._app = app
+        self._thread = threading.Thread(target=self._server.run, name=f"wsgi-{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Close the listening socket and every connection, then let the worker threads finish."""
+        for dispatcher in list(self._server._map.values()):  # type: ignore[attr-defined]
+            try:
+                dispatcher.close()
+            except OSError:
+                pass
+        self._server.task_dispatcher.shutdown(timeout=timeout)  # type: ignore[attr-defined]
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def __enter__(self) -> "ServerThread":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def wait_healthy(url: str, timeout: float = 10.0) -> None:
+    """Wait until ``url``/healthz answers 200, or raise TimeoutError."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except requests.RequestException as exc:
+            last = exc
+        time.sleep(0.02)
+    raise TimeoutError(f"{url}/healthz did not answer 200 within {timeout:.0f} s ({last})")
+
+
+def wait_for_signal() -> None:
+    """Block until Ctrl-C or SIGTERM."""
+    stop = threading.Event()
+
+    def _handler(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _handler)
+    signal.signal(signal.SIGINT, _handler)
+    while not stop.wait(0.5):
+        pass
+
+
+def run_standalone(name: str, default_port: int, build: Callable[[str, int], Any]) -> None:
+    """`python -m <service> --host H --port P`: build the app for that address and serve it until stopped."""
+    parser = argparse.ArgumentParser(prog=f"python -m {name}", description=f"Run {name} alone.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=default_port)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    server = ServerThread(args.host, args.port)
+    server.start(build(args.host, server.port))
+    print(f"{name} listening on {server.url} (Ctrl-C to stop)", flush=True)
+    try:
+        wait_for_signal()
+    finally:
+        server.stop()
