@@ -26,8 +26,13 @@ def create_admin_blueprint(
     clock: OffsetClock,
     reset: Callable[[], None],
     faults: FaultInjector | None = None,
+    snapshot: Callable[[], None] | None = None,
 ) -> Blueprint:
-    """A blueprint for `/__admin/*`; ``reset`` puts the service's own state back to seeded."""
+    """A blueprint for `/__admin/*`.
+
+    ``reset`` puts the service's own state back to its seeded baseline; ``snapshot`` (optional) makes
+    the current state that baseline, which the launcher calls once seeding is done.
+    """
     bp = Blueprint("admin", __name__, url_prefix="/__admin")
 
     @bp.get("/requests")
@@ -96,6 +101,14 @@ def create_admin_blueprint(
             """Disarm every fault."""
             faults.clear()
             return "", 204
+
+    if snapshot is not None:
+
+        @bp.post("/snapshot")
+        def take_snapshot() -> Response:
+            """Make the current state the one `/__admin/reset` returns to."""
+            snapshot()
+            return jsonify({"snapshot": True})
 
     @bp.post("/reset")
     def reset_all() -> Response:

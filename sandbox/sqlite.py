@@ -1,0 +1,75 @@
+"""SQLite access shared by the services' stores: one connection, one lock, atomic transactions, snapshots.
+
+A single serialized connection keeps every compare-and-set step (a code redeemed once, a state used
+once) atomic in the database, for a file in the data dir (WAL) and for the in-memory database of tests.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+
+class Database:
+    """A SQLite database at ``path`` (None → private in-memory) with a schema applied at open."""
+
+    def __init__(self, path: str | Path | None, schema: str) -> None:
+        self.path = None if path is None else Path(path)
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        target = ":memory:" if self.path is None else str(self.path)
+        self._conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        self._schema = schema
+        with self._lock:
+            if self.path is not None:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.executescript(schema)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run the block as one immediate transaction; rolled back if it raises."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        """Rows of a read-only statement."""
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def query_one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchone()
+
+    def snapshot(self, target: str | Path | None = None) -> sqlite3.Connection | None:
+        """Copy the whole database to ``target`` (a file), or to a new in-memory copy that is returned."""
+        dest = sqlite3.connect(":memory:" if target is None else str(target), check_same_thread=False)
+        with self._lock:
+            self._conn.backup(dest)
+        if target is not None:
+            dest.close()
+            return None
+        return dest
+
+    def restore(self, source: str | Path | sqlite3.Connection) -> None:
+        """Replace the whole database with a snapshot taken by ``snapshot``."""
+        src = source if isinstance(source, sqlite3.Connection) else sqlite3.connect(str(source))
+        with self._lock:
+            src.backup(self._conn)
+        if not isinstance(source, sqlite3.Connection):
+            src.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
