@@ -68,7 +68,8 @@ class Journal:
             "client_id": None,
             "grant_type": None,
             "time": iso(now),
-            "epoch": round(now, 3),
+            # Real time, not the service clock: it orders entries across services whose clocks were moved.
+            "epoch": round(time.time(), 4),
             "duration_ms": None if duration_ms is None else round(duration_ms, 2),
         }
         entry.update({k: v for k, v in notes.items() if k in ALLOWED_NOTES and v is not None})
