@@ -1,0 +1,86 @@
+"""`anaf-sandbox`: the one command that starts mock ANAF, mock SBS and the demo app (SPEC §1)."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from sandbox.launcher import Options, Sandbox
+from sandbox.serving import wait_for_signal
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="anaf-sandbox", description="The ANAF OAuth sandbox.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    up = commands.add_parser("up", help="start all three services, seeded, and write <data-dir>/sandbox.json")
+    up.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    up.add_argument("--anaf-port", type=int, default=8001, help="mock ANAF port, 0 = free port (default 8001)")
+    up.add_argument("--sbs-port", type=int, default=8002, help="mock SBS port, 0 = free port (default 8002)")
+    up.add_argument("--demo-port", type=int, default=8000, help="demo app port, 0 = free port (default 8000)")
+    up.add_argument("--data-dir", type=Path, default=Path(".sandbox"), help="state and manifest (default .sandbox)")
+    up.add_argument("--fresh", action="store_true", help="wipe the sandbox's state in the data dir first")
+    up.add_argument("--strict-https", action="store_true", help="mock ANAF refuses http://localhost callbacks")
+    up.add_argument("--strict-client-auth", action="store_true",
+                    help="mock ANAF accepts client credentials only in HTTP Basic")
+    return parser
+
+
+def summary(sandbox: Sandbox) -> str:
+    """What a person needs to start clicking, without secrets beyond the sandbox's own test keys."""
+    m = sandbox.manifest
+    anaf, sbs, demo = m["anaf"], m["sbs"], m["demo"]
+    people = ", ".join(f"{p['name']} ({p['serial']})" for p in anaf["identities"])
+    apps = "\n".join(f"    {role:<9} {a['name']:<22} client id {a['clientId']}" for role, a in anaf["apps"].items())
+    lines = [
+        "",
+        "ANAF OAuth sandbox is up.",
+        f"  Demo tenant app   {demo['url']}/        <- start here",
+        f"  Mock SBS          {sbs['url']}/console  (GraphQL console)",
+        f"  Mock ANAF         {anaf['url']}/portal/ (developer portal)",
+        "",
+        f"  SBS account key   {sbs['accountKey']}",
+        f"  SBS service key   {sbs['serviceKey']}",
+        f"  SBS app id        {sbs['appId']}   tenant {sbs['tenantId']}   organization {sbs['organizationId']}",
+        "  ANAF apps:",
+        apps,
+        f"  Certificates      {people}",
+        "",
+        f"  Manifest          {sandbox.manifest_path or '(in memory)'}",
+        f"  Ready in {sandbox.ready_seconds:.2f} s. Ctrl-C stops all three.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("waitress").setLevel(logging.WARNING)
+    options = Options(
+        host=args.host, anaf_port=args.anaf_port, sbs_port=args.sbs_port, demo_port=args.demo_port,
+        data_dir=args.data_dir, fresh=args.fresh, strict_https=args.strict_https,
+        strict_client_auth=args.strict_client_auth,
+    )
+    try:
+        sandbox = Sandbox.start(options)
+    except OSError as exc:
+        print(f"anaf-sandbox: could not start: {exc} (is another sandbox running? try other ports or 0)",
+              file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the command must say why it stopped, in one line
+        logging.getLogger(__name__).debug("start failed", exc_info=True)
+        print(f"anaf-sandbox: could not start: {exc}", file=sys.stderr)
+        return 1
+    print(summary(sandbox), flush=True)
+    try:
+        wait_for_signal()
+    finally:
+        print("Stopping...", flush=True)
+        sandbox.stop()
+    print("Stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

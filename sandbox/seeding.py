@@ -1,0 +1,205 @@
+"""Seeding the sandbox (SPEC §5) through the services' own public APIs, idempotently.
+
+Everything is created the way a user would: ANAF apps through mock ANAF's portal API (so their
+secrets are real ones), SBS apps, tenants, keys and organizations through SBS's GraphQL. What was
+created is remembered in `<data-dir>/seed.json`, so a restart reuses it and only follows the
+services to new addresses when the ports changed.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+log = logging.getLogger(__name__)
+
+SEED_NAME = "seed.json"
+DEVELOPER_EMAIL = "developer@demo-tenant.example"
+BOTH_SERVICES = ["EFACTURA", "ETRANSPORT"]
+SBS_CALLBACK_PATH = "/ro-anaf-oauth-api/oauth-callback"
+DEMO_MAIN_PATH = "/anaf/callback/main"
+DEMO_BRANCH_PATH = "/anaf/callback/branch"
+
+
+class SeedingError(RuntimeError):
+    """A service refused a seeding call; the message says which call and why."""
+
+
+@dataclass
+class AnafApp:
+    """An OAuth app registered at mock ANAF's portal."""
+
+    name: str
+    client_id: str
+    client_secret: str
+    callbacks: list[str]
+
+
+@dataclass
+class SeedState:
+    """What seeding created, kept in `seed.json` beside the databases."""
+
+    account_key: str = field(default_factory=lambda: "sbs_acc_" + secrets.token_urlsafe(24))
+    anaf_apps: dict[str, AnafApp] = field(default_factory=dict)
+    app_id: str | None = None
+    tenant_id: str | None = None
+    service_key: str | None = None
+    organization_id: str | None = None
+    sbs_url: str | None = None
+    demo_url: str | None = None
+
+    @classmethod
+    def load(cls, data_dir: Path | None) -> "SeedState":
+        path = None if data_dir is None else data_dir / SEED_NAME
+        if path is None or not path.exists():
+            return cls()
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw["anaf_apps"] = {k: AnafApp(**v) for k, v in raw.get("anaf_apps", {}).items()}
+        return cls(**raw)
+
+    def save(self, data_dir: Path | None) -> None:
+        if data_dir is None:
+            return
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path = data_dir / SEED_NAME
+        tmp = path.with_suffix(".tmp")
+        # The file holds the sandbox's own test credentials; keep it private to the user.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(asdict(self), fh, indent=2)
+        os.replace(tmp, path)
+
+
+def demo_callbacks(demo_url: str, sbs_url: str) -> dict[str, Any]:
+    """The demo's callback URLs by rule, as the manifest lists them."""
+    return {
+        "main": demo_url + DEMO_MAIN_PATH,
+        "additional": [demo_url + DEMO_BRANCH_PATH],
+        "implicit": sbs_url + SBS_CALLBACK_PATH,
+    }
+
+
+def seed_anaf(session: requests.Session, anaf_url: str, state: SeedState, callbacks: dict[str, Any]) -> None:
+    """Ensure the three ANAF apps exist with the callbacks of this run's addresses."""
+    wanted = {
+        "main": ("demo-tenant-app", [callbacks["main"]]),
+        "branch": ("demo-tenant-branch", list(callbacks["additional"])),
+        "implicit": ("sbs-managed-implicit", [callbacks["implicit"]]),
+    }
+    for role, (name, urls) in wanted.items():
+        known = state.anaf_apps.get(role)
+        if known is not None:
+            got = session.get(f"{anaf_url}/portal/api/apps/{known.client_id}", timeout=10)
+            if got.status_code == 200:
+                if got.json().get("callbacks") != urls:
+                    _check(session.patch(f"{anaf_url}/portal/api/apps/{known.client_id}",
+                                         json={"callbacks": urls}, timeout=10), f"update ANAF app {name}")
+                    known.callbacks = urls
+                continue
+        body = {"name": name, "callbacks": urls, "services": BOTH_SERVICES, "developer": DEVELOPER_EMAIL}
+        created = _check(session.post(f"{anaf_url}/portal/api/apps", json=body, timeout=10), f"register ANAF app {name}")
+        state.anaf_apps[role] = AnafApp(name, created["clientId"], created["clientSecret"], urls)
+
+
+def identities(session: requests.Session, anaf_url: str) -> list[dict[str, Any]]:
+    """The simulated certificates mock ANAF offers."""
+    return _check(session.get(f"{anaf_url}/portal/api/identities", timeout=10), "list ANAF identities")
+
+
+def seed_sbs(session: requests.Session, sbs_url: str, state: SeedState, callbacks: dict[str, Any], tin: str) -> bool:
+    """Ensure SBS has the demo app, a tenant, a service key and an organization; True when it created them."""
+    account = GraphQL(session, f"{sbs_url}/account-api/graphql", state.account_key)
+    if state.app_id is not None and account.run("query($id: ID!) { app(id: $id) { id } }", {"id": state.app_id},
+                                                  allow_errors=True).get("app"):
+        return False
+    main, branch = state.anaf_apps["main"], state.anaf_apps["branch"]
+    state.app_id = account.run('mutation($n: String!) { createApp(input: {name: $n}) { id } }',
+                               {"n": "demo-app"})["createApp"]["id"]
+    own = {"clientId": main.client_id, "clientSecret": main.client_secret, "oauthCallback": callbacks["main"]}
+    extra = {"clientId": branch.client_id, "clientSecret": branch.client_secret,
+             "oauthCallback": callbacks["additional"][0]}
+    account.run(
+        "mutation($id: ID!, $input: UpdateAppInput!) { updateApp(id: $id, input: $input) { id } }",
+        {"id": state.app_id, "input": {
+            "roAnafEfacturaClientSecret": own,
+            "roAnafEfacturaAdditionalClientSecrets": [extra],
+            "roAnafEfacturaUseTestEnvironment": True,
+            "roAnafEfacturaUseImplicitClientSecret": False,
+            "roAnafEtransportClientSecret": own,
+            "roAnafEtransportUseTestEnvironment": True,
+            "roAnafEtransportUseImplicitClientSecret": True,
+        }},
+    )
+    state.tenant_id = account.run('mutation($n: String!) { createTenant(input: {name: $n}) { id } }',
+                                  {"n": "demo-tenant"})["createTenant"]["id"]
+    state.service_key = account.run(
+        "mutation($a: ID!, $t: ID!) { generateServiceAccessKey(input: {appId: $a, tenantId: $t, scope: \"\", "
+        "description: \"demo tenant app\"}) { privateKey } }",
+        {"a": state.app_id, "t": state.tenant_id},
+    )["generateServiceAccessKey"]["privateKey"]
+    orgs = GraphQL(session, f"{sbs_url}/organizations-api/graphql", state.service_key)
+    state.organization_id = orgs.run(
+        "mutation($n: String!, $t: String!) { createOrganization(input: {name: $n, tin: $t}) { id } }",
+        {"n": "Demo Organization SRL", "t": tin},
+    )["createOrganization"]["id"]
+    return True
+
+
+def rebase_sbs_callbacks(session: requests.Session, sbs_url: str, state: SeedState, old_demo: str, new_demo: str) -> None:
+    """After a restart on other ports, move the app's callbacks that pointed at the old demo address."""
+    account = GraphQL(session, f"{sbs_url}/account-api/graphql", state.account_key)
+    fields = ["roAnafEfacturaClientSecret", "roAnafEtransportClientSecret"]
+    lists = ["roAnafEfacturaAdditionalClientSecrets", "roAnafEtransportAdditionalClientSecrets"]
+    secret = "{ clientId clientSecret oauthCallback }"
+    flags = "roAnafEfacturaUseImplicitClientSecret roAnafEtransportUseImplicitClientSecret"
+    query = "query($id: ID!) { app(id: $id) { %s %s } }" % (" ".join(f"{f} {secret}" for f in fields + lists), flags)
+    app = account.run(query, {"id": state.app_id})["app"]
+    if app is None:
+        return
+
+    def moved(item: dict[str, Any] | None) -> dict[str, Any] | None:
+        if not item or item.get("clientSecret") is None:
+            return None  # implicit: SBS shows its own secret, which is not ours to rewrite
+        url = item["oauthCallback"]
+        return {**item, "oauthCallback": new_demo + url[len(old_demo):] if url.startswith(old_demo) else url}
+
+    update: dict[str, Any] = {}
+    for name in fields:
+        flag = name.replace("ClientSecret", "UseImplicitClientSecret")
+        if not app.get(flag) and (m := moved(app.get(name))) is not None:
+            update[name] = m
+    for name in lists:
+        update[name] = [moved(item) or item for item in app.get(name) or []]
+    account.run("mutation($id: ID!, $input: UpdateAppInput!) { updateApp(id: $id, input: $input) { id } }",
+                {"id": state.app_id, "input": update})
+
+
+class GraphQL:
+    """A minimal GraphQL client for seeding: raises SeedingError on any error."""
+
+    def __init__(self, session: requests.Session, url: str, key: str | None) -> None:
+        self.session, self.url, self.key = session, url, key
+
+    def run(self, query: str, variables: dict[str, Any], allow_errors: bool = False) -> dict[str, Any]:
+        response = self.session.post(self.url, json={"query": query, "variables": variables},
+                                     headers={"x-api-key": self.key or ""}, timeout=15)
+        try:
+            body = response.json()
+        except ValueError:
+            raise SeedingError(f"{self.url} answered {response.status_code} without JSON") from None
+        if body.get("errors") and not allow_errors:
+            messages = "; ".join(e.get("message", "?") for e in body["errors"])
+            raise SeedingError(f"{self.url}: {messages}")
+        return body.get("data") or {}
+
+
+def _check(response: requests.Response, what: str) -> Any:
+    if response.status_code >= 300:
+        raise SeedingError(f"could not {what}: HTTP {response.status_code} {response.text[:300]}")
+    return response.json()
