@@ -115,8 +115,8 @@ def install(app: Flask, journal: Journal) -> None:
             return response
         notes = dict(g.get("journal_notes", {}))
         notes.setdefault("client_id", _client_id())
-        if request.mimetype == "application/x-www-form-urlencoded":
-            notes.setdefault("grant_type", request.form.get("grant_type"))
+        if "grant_type" not in notes:
+            notes["grant_type"] = _form_value("grant_type")
         started = g.get("journal_started")
         journal.record(
             method=request.method,
@@ -136,7 +136,15 @@ def _client_id() -> str | None:
         auth = None
     if auth is not None and auth.type == "basic" and auth.username:
         return auth.username[:200]
-    value = request.args.get("client_id")
-    if value is None and request.mimetype == "application/x-www-form-urlencoded":
-        value = request.form.get("client_id")
+    value = request.args.get("client_id") or _form_value("client_id")
     return value[:200] if value else None
+
+
+def _form_value(name: str) -> str | None:
+    """A field of a form-encoded body, or None; a body the route refused (413, unreadable) is not parsed again."""
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return None
+    try:
+        return request.form.get(name)
+    except Exception:  # e.g. RequestEntityTooLarge: the route already answered it
+        return None
