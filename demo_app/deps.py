@@ -1,0 +1,32 @@
+"""What the views share, built once by `create_app` and found through `current_app`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import current_app
+
+from demo_app.config import Config
+from demo_app.journals import JournalReader
+from demo_app.sbs_client import SbsClient
+from demo_app.store import Store
+from sandbox.clock import OffsetClock
+from sandbox.journal import Journal
+
+
+@dataclass(frozen=True)
+class Deps:
+    """The demo's collaborators: config, SBS client, store, journals, clock, and a source of fresh ids."""
+
+    config: Config
+    sbs: SbsClient
+    store: Store
+    journals: JournalReader
+    journal: Journal
+    clock: OffsetClock
+    new_id: Callable[[], str]
+
+
+def deps() -> Deps:
+    """The current app's collaborators."""
+    return current_app.extensions["demo"]

@@ -1,0 +1,73 @@
+"""The browser session: CSRF tokens for the demo's own forms, and the `state` of flows this browser started.
+
+The session is Flask's signed cookie. It holds the `state` SBS issued for each pending flow, which the
+callback must match (RFC 6749 §10.12), and a CSRF token every POST form of the demo must echo back.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+
+from flask import Flask, abort, request, session
+
+MAX_PENDING = 5
+EXEMPT_PREFIXES = ("/__admin/",)
+
+
+def csrf_token() -> str:
+    """This session's CSRF token, made on first use."""
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = secrets.token_urlsafe(24)
+    return token
+
+
+def install(app: Flask, generation: Any) -> None:
+    """Check the CSRF token of every POST form, and forget sessions older than the last reset."""
+
+    @app.before_request
+    def _guard() -> None:
+        current = generation()
+        if session.get("generation", 0) != current:
+            session.clear()
+            session["generation"] = current
+        if request.method == "POST" and not request.path.startswith(EXEMPT_PREFIXES):
+            sent = request.form.get("csrf_token", "")
+            expected = session.get("csrf", "")
+            if not sent or not expected or not hmac.compare_digest(sent, expected):
+                abort(400, description="This form has expired or did not come from this demo (its CSRF token "
+                                       "does not match). Go back, reload the page and try again.")
+
+    app.jinja_env.globals["csrf_token"] = csrf_token
+
+
+def remember_flow(state: str, flow_id: str, via_sbs: bool) -> None:
+    """Keep a pending flow's `state`; the oldest is dropped beyond MAX_PENDING."""
+    pending = [p for p in session.get("pending", []) if p.get("flow") != flow_id]
+    pending.append({"state": state, "flow": flow_id, "sbs": via_sbs})
+    session["pending"] = pending[-MAX_PENDING:]
+
+
+def take_flow_by_state(state: str | None) -> str | None:
+    """The flow this browser started with ``state``, forgotten once taken; None when none matches."""
+    if not state:
+        return None
+    pending = list(session.get("pending", []))
+    for item in pending:
+        if hmac.compare_digest(str(item.get("state", "")).encode(), state.encode()):
+            pending.remove(item)
+            session["pending"] = pending
+            return str(item["flow"])
+    return None
+
+
+def take_flow_via_sbs() -> str | None:
+    """The newest pending flow that SBS finishes on its own callback (the implicit rule), forgotten once taken."""
+    pending = list(session.get("pending", []))
+    for item in reversed(pending):
+        if item.get("sbs"):
+            pending.remove(item)
+            session["pending"] = pending
+            return str(item["flow"])
+    return None

@@ -1,0 +1,133 @@
+"""The trail of calls across the three services, drawn on the result page as a sequence diagram.
+
+Input: the journals of the demo, SBS and ANAF (`/__admin/requests` entries). Each entry is a call
+received ("in") or made ("out"); a call made by one service and received by another is in both
+journals and becomes one arrow. Entries are ordered by when the call started (`epoch`, real time,
+minus `duration_ms`). No Flask, no I/O.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
+
+LANES = ("browser", "demo", "sbs", "anaf")
+LANE_TITLES = {"browser": "Browser", "demo": "Demo app", "sbs": "SBS", "anaf": "ANAF"}
+# Slack when pairing a caller's "out" entry with the callee's "in" entry: both clocks are this machine's.
+PAIRING_SLACK = 0.05
+
+
+@dataclass(frozen=True)
+class Step:
+    """One arrow: ``source`` called ``target`` with ``method path`` and got ``status``."""
+
+    source: str
+    target: str
+    method: str
+    path: str
+    status: int
+    started: float
+    operation: str | None = None
+    detail: str | None = None
+
+    @property
+    def columns(self) -> tuple[int, int]:
+        """Grid lines the arrow spans, on an 8-column grid where lane k's lifeline is line 2k+2."""
+        a, b = LANES.index(self.source), LANES.index(self.target)
+        return 2 * min(a, b) + 2, 2 * max(a, b) + 2
+
+    @property
+    def leftward(self) -> bool:
+        return LANES.index(self.target) < LANES.index(self.source)
+
+    @property
+    def label(self) -> str:
+        return f"{self.operation} ({self.method} {self.path})" if self.operation else f"{self.method} {self.path}"
+
+    @property
+    def outcome(self) -> str:
+        return "no answer" if self.status == 0 else str(self.status)
+
+
+def lane_of(name: str | None) -> str | None:
+    """The lane a journal's service or target name belongs to."""
+    text = (name or "").lower()
+    for lane in ("demo", "sbs", "anaf", "browser"):
+        if lane in text:
+            return lane
+    return None
+
+
+def caller_of(service: str, entry: Mapping[str, Any]) -> str:
+    """Who made a call ``service`` received: its `peer` note if known, else what that path is for."""
+    peer = lane_of(entry.get("peer"))
+    if peer is not None:
+        return peer
+    path = str(entry.get("path", ""))
+    if service == "sbs" and path.endswith("/graphql"):
+        return "demo"
+    if service == "anaf" and not path.startswith(("/anaf-oauth2/v1/authorize", "/portal")):
+        return "sbs"
+    return "browser"
+
+
+def _start(entry: Mapping[str, Any]) -> float:
+    return float(entry.get("epoch") or 0.0) - float(entry.get("duration_ms") or 0.0) / 1000.0
+
+
+def _end(entry: Mapping[str, Any]) -> float:
+    return float(entry.get("epoch") or 0.0)
+
+
+def build_trail(journals: Mapping[str, Iterable[Mapping[str, Any]]], until: float | None = None) -> list[Step]:
+    """The arrows of ``journals`` (lane → entries), oldest first, leaving out calls that started after ``until``."""
+    entries = {lane: [e for e in items if until is None or _start(e) <= until] for lane, items in journals.items()}
+    paired: set[tuple[str, int]] = set()
+    steps: list[Step] = []
+    for lane, items in entries.items():
+        for entry in items:
+            if entry.get("direction") != "out":
+                continue
+            target = lane_of(entry.get("target")) or "anaf"
+            path = urlsplit(str(entry.get("path", ""))).path or str(entry.get("path", ""))
+            twin = _find_twin(entries.get(target, []), entry, path, paired, target)
+            status = int(entry.get("status") or 0)
+            operation = entry.get("operation")
+            if twin is not None:
+                paired.add((target, id(twin)))
+                operation = operation or twin.get("operation")
+            steps.append(Step(lane, target, str(entry.get("method", "")), path, status, _start(entry), operation,
+                              _detail(entry)))
+    for lane, items in entries.items():
+        for entry in items:
+            if entry.get("direction") == "out" or (lane, id(entry)) in paired:
+                continue
+            steps.append(Step(caller_of(lane, entry), lane, str(entry.get("method", "")), str(entry.get("path", "")),
+                              int(entry.get("status") or 0), _start(entry), entry.get("operation"), _detail(entry)))
+    steps.sort(key=lambda s: s.started)
+    return steps
+
+
+def _find_twin(candidates: list[Mapping[str, Any]], out: Mapping[str, Any], path: str,
+               paired: set[tuple[str, int]], lane: str) -> Mapping[str, Any] | None:
+    for entry in candidates:
+        if (
+            entry.get("direction") != "out"
+            and (lane, id(entry)) not in paired
+            and entry.get("method") == out.get("method")
+            and entry.get("path") == path
+            and _start(out) - PAIRING_SLACK <= _start(entry)
+            and _end(entry) <= _end(out) + PAIRING_SLACK
+        ):
+            return entry
+    return None
+
+
+def _detail(entry: Mapping[str, Any]) -> str | None:
+    facts = []
+    for key, title in (("secret_source", "rule"), ("rule", "rule"), ("client_id", "client"),
+                       ("grant_type", "grant"), ("scope", "scope"), ("error", "error")):
+        value = entry.get(key)
+        if value and f"{title} {value}" not in facts:
+            facts.append(f"{title} {value}")
+    return ", ".join(facts) or None

@@ -1,0 +1,1 @@
+"""The demo's pages, one blueprint per concern."""

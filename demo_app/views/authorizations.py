@@ -1,0 +1,75 @@
+"""The organization's authorizations per service, with refresh, test and delete buttons (SPEC §3.3)."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from demo_app.deps import deps
+from demo_app.sbs_client import SbsError
+from demo_app.settings import SERVICES
+
+bp = Blueprint("authorizations", __name__)
+
+
+@bp.get("/authorizations")
+def listing() -> str:
+    """Every authorization SBS holds for the organization, by service, never with a token."""
+    d = deps()
+    groups: list[dict[str, Any]] = []
+    for service in SERVICES:
+        try:
+            items, error = d.sbs.authorizations(service.scope), None
+        except SbsError as exc:
+            if exc.code in ("UNAUTHENTICATED", "NOT_CONFIGURED"):
+                raise
+            items, error = [], f"{exc.code}: {exc.message}"
+        groups.append({"service": service, "items": items, "error": error})
+    return render_template("authorizations.html", groups=groups, organization_id=d.config.organization_id)
+
+
+@bp.post("/authorizations/<authorization_id>/refresh")
+def refresh(authorization_id: str) -> Response:
+    """Ask SBS to refresh now, with the secret set that authorized."""
+    try:
+        updated = deps().sbs.refresh_authorization(authorization_id)
+    except SbsError as exc:
+        flash(f"SBS did not refresh it: {exc.message} ({exc.code})", "error")
+    else:
+        if updated.get("status") == "NEEDS_REAUTHORIZATION":
+            flash(f"SBS could not refresh it: {updated.get('statusMessage') or 'it needs a new authorization'}",
+                  "error")
+        else:
+            flash(f"Refreshed with client id {updated.get('clientId')}: the access token now expires at "
+                  f"{updated.get('accessTokenExpiresAt')}.", "ok")
+    return _back(authorization_id)
+
+
+@bp.post("/authorizations/<authorization_id>/test")
+def test(authorization_id: str) -> Response:
+    """Let SBS call ANAF's TestOauth hello with the stored token, and show ANAF's answer."""
+    try:
+        answer = deps().sbs.test_authorization(authorization_id)
+    except SbsError as exc:
+        flash(f"The token did not work: {exc.message} ({exc.code})", "error")
+    else:
+        flash(f"ANAF answered: {answer}", "ok")
+    return _back(authorization_id)
+
+
+@bp.post("/authorizations/<authorization_id>/delete")
+def delete(authorization_id: str) -> Response:
+    """Delete it at SBS, which revokes the tokens at ANAF."""
+    try:
+        deps().sbs.delete_authorization(authorization_id)
+    except SbsError as exc:
+        flash(f"SBS did not delete it: {exc.message} ({exc.code})", "error")
+    else:
+        flash("Deleted: SBS revoked its tokens at ANAF. Connect again from the home page to get a new one.", "ok")
+    return redirect(url_for("authorizations.listing"), 303)
+
+
+def _back(authorization_id: str) -> Response:
+    return redirect(url_for("authorizations.listing") + f"#auth-{quote(authorization_id, safe='')}", 303)
