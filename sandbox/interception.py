@@ -1,0 +1,166 @@
+"""ANAF's real URLs answered in-process: `requests` calls to logincert.anaf.ro and api.anaf.ro reach mock ANAF.
+
+Under `intercept_anaf()`, the `responses` library stands in for the network. Each call to
+`https://logincert.anaf.ro/...` or `https://api.anaf.ro/...` is handed to one in-memory mock ANAF
+app (the same `create_app` and code path as the server, called through WSGI, no sockets). Any other
+URL fails loudly with UnmatchedRequest naming it, unless it was let through with ``passthrough``.
+"""
+from __future__ import annotations
+
+import io
+import re
+import sys
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from urllib.parse import unquote, urlsplit
+
+import requests
+
+from sandbox.harness import AnafClient
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+OAUTH_URL = "https://logincert.anaf.ro"
+API_URL = "https://api.anaf.ro"
+HOSTS = (OAUTH_URL, API_URL)
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+class UnmatchedRequest(requests.exceptions.ConnectionError):
+    """A call under `intercept_anaf()` went to a URL that nothing answers in-process."""
+
+
+class WsgiTransport:
+    """Hands a `requests.PreparedRequest` to a WSGI app and returns what `responses` expects."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+
+    def __call__(self, request: requests.PreparedRequest) -> tuple[int, list[tuple[str, str]], bytes]:
+        parts = urlsplit(str(request.url))
+        body = request.body or b""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        elif not isinstance(body, bytes):
+            body = b"".join(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8") for chunk in body)
+        default_port = "443" if parts.scheme == "https" else "80"
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": request.method or "GET",
+            "SCRIPT_NAME": "",
+            # WSGI carries the decoded path as latin-1 text (PEP 3333).
+            "PATH_INFO": unquote(parts.path or "/").encode("utf-8").decode("latin-1"),
+            "QUERY_STRING": parts.query,
+            "SERVER_NAME": parts.hostname or "localhost",
+            "SERVER_PORT": str(parts.port or default_port),
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": parts.netloc,
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": parts.scheme,
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        for name, value in request.headers.items():
+            key = name.upper().replace("-", "_")
+            if key == "CONTENT_TYPE":
+                environ[key] = value
+            elif key not in ("CONTENT_LENGTH", "HOST"):
+                environ[f"HTTP_{key}"] = value
+        started: list[Any] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+            started[:] = [status, headers]
+            return chunks.append
+
+        chunks: list[bytes] = []
+        result = self.app(environ, start_response)
+        try:
+            chunks.extend(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        status, headers = started
+        # The body is handed over whole; a length the app computed for a stream would not apply.
+        kept = [(k, v) for k, v in headers if k.lower() not in ("content-length", "transfer-encoding")]
+        return int(status.split(" ", 1)[0]), kept, b"".join(chunks)
+
+
+class AnafInterception(AnafClient):
+    """What `intercept_anaf()` yields: the AnafClient helpers at ANAF's real URLs, plus the app itself."""
+
+    def __init__(self, app: "Flask", mock: Any, session: requests.Session) -> None:
+        super().__init__(session, OAUTH_URL, API_URL)
+        self.app = app
+        self.mock = mock
+        self.unmatched: list[str] = []
+
+    @property
+    def calls(self) -> list[Any]:
+        """Every call `responses` saw, in order (request and response of each)."""
+        return list(self.mock.calls)
+
+
+def build_anaf_app(**config: Any) -> "Flask":
+    """A fresh in-memory mock ANAF that believes it is logincert.anaf.ro."""
+    from mock_anaf import create_app
+    from mock_anaf.config import Config
+
+    settings: dict[str, Any] = {"public_url": OAUTH_URL, "data_dir": None}
+    settings.update(config)
+    return create_app(Config(**settings))
+
+
+@contextmanager
+def intercept_anaf(
+    app: "Flask | None" = None,
+    *,
+    passthrough: Iterable[str] = (),
+    **config: Any,
+) -> Iterator[AnafInterception]:
+    """Answer ANAF's real URLs in-process for the duration of the block.
+
+    ``app`` is a mock ANAF app to use (default: a fresh in-memory one; ``config`` holds extra
+    mock_anaf Config fields such as ``strict_client_auth=True``). ``passthrough`` lists URL prefixes
+    (e.g. ``"http://127.0.0.1"``) that go to the real network; anything else unknown raises
+    UnmatchedRequest, and if a caller swallowed that error, leaving the block raises it again.
+    """
+    import responses
+
+    app = app if app is not None else build_anaf_app(**config)
+    transport = WsgiTransport(app)
+    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+    handle = AnafInterception(app, mock, requests.Session())
+
+    def refuse(request: requests.PreparedRequest) -> UnmatchedRequest:
+        url = str(request.url).split("?", 1)[0]
+        handle.unmatched.append(f"{request.method} {url}")
+        error = UnmatchedRequest(
+            f"intercept_anaf: no in-process answer for {request.method} {url} — only "
+            f"{' and '.join(HOSTS)} are mocked; pass passthrough=[...] to let other URLs reach the network"
+        )
+        error.request = request
+        return error
+
+    for method in METHODS:
+        for host in HOSTS:
+            mock.add_callback(method, re.compile(re.escape(host) + r"(/.*)?$"), callback=transport)
+        for prefix in passthrough:
+            mock.add(responses.PassthroughResponse(method, re.compile(re.escape(prefix) + ".*")))
+        mock.add_callback(method, re.compile(".*"), callback=refuse)
+
+    with mock:
+        try:
+            yield handle
+        finally:
+            handle.session.close()
+        if handle.unmatched:
+            raise UnmatchedRequest(
+                "intercept_anaf: calls to URLs that are not mocked were made and their error was caught: "
+                + ", ".join(handle.unmatched)
+            )
