@@ -147,12 +147,17 @@ def intercept_anaf(
         error.request = request
         return error
 
+    # `responses` consumes the first of several matching entries, so the patterns must not overlap:
+    # the catch-all that refuses leaves out the mocked hosts and the passthrough prefixes.
+    mocked = [re.escape(host) + r"(?:[/?#]|$)" for host in HOSTS]
+    allowed = [re.escape(prefix) for prefix in passthrough]
+    for prefix in passthrough:
+        mock.add_passthru(prefix)
+    everything_else = re.compile("^(?!" + "|".join(mocked + allowed) + ")")
     for method in METHODS:
         for host in HOSTS:
-            mock.add_callback(method, re.compile(re.escape(host) + r"(/.*)?$"), callback=transport)
-        for prefix in passthrough:
-            mock.add(responses.PassthroughResponse(method, re.compile(re.escape(prefix) + ".*")))
-        mock.add_callback(method, re.compile(".*"), callback=refuse)
+            mock.add_callback(method, re.compile(re.escape(host) + r"(?:[/?#]|$)"), callback=transport)
+        mock.add_callback(method, everything_else, callback=refuse)
 
     with mock:
         try:
