@@ -1,1 +1,144 @@
 """Mock ANAF: developer portal, OAuth 2.0 server at ANAF's paths, TestOauth API and control plane."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from authlib.oauth2.base import OAuth2Error
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from mock_anaf import redirects
+from mock_anaf.api import create_api_blueprint
+from mock_anaf.config import Config
+from mock_anaf.errors import AccessDenied, PortalError, TooLarge
+from mock_anaf.grants import Grants, Lifetimes
+from mock_anaf.oauth import create_oauth_blueprint
+from mock_anaf.portal import create_portal_blueprint
+from mock_anaf.portal_api import create_portal_api_blueprint
+from mock_anaf.registry import Registry
+from mock_anaf.services import FAULT_ENDPOINTS, Services
+from mock_anaf.store import Store
+from mock_anaf.tokens import SigningKey, TokenMinter
+from sandbox import journal as journaling
+from sandbox.admin import create_admin_blueprint
+from sandbox.clock import OffsetClock
+from sandbox.faults import FaultInjector
+from sandbox.journal import Journal
+
+log = logging.getLogger(__name__)
+
+JSON_PREFIXES = ("/anaf-oauth2/", "/portal/api/", "/.well-known/", "/TestOauth/", "/test/", "/prod/", "/__admin/")
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build one mock ANAF: its own database, signing key, clock, journal and faults."""
+    config = config or Config()
+    clock = OffsetClock()
+    store = Store(config.database_path)
+    key = SigningKey.load_or_create(config.key_path)
+    registry = Registry(store, clock, config.strict_https)
+    registry.seed_identities()
+    minter = TokenMinter(key, config.issuer, clock)
+    lifetimes = Lifetimes(config.code_lifetime, config.access_token_lifetime, config.refresh_token_lifetime)
+    services = Services(
+        config=config, clock=clock, journal=Journal("anaf", clock), faults=FaultInjector(FAULT_ENDPOINTS),
+        store=store, registry=registry, grants=Grants(store, minter, clock, lifetimes), key=key,
+    )
+
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=config.max_body_bytes,
+        # Derived from the signing key: portal sessions survive a restart on the same data dir.
+        SECRET_KEY=hashlib.sha256(b"mock-anaf portal session:" + key.key.as_der(private=True)).digest(),
+        SESSION_COOKIE_NAME="anaf_portal_session",
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["mock_anaf"] = services
+    app.extensions["sandbox.shutdown"] = store.close
+
+    journaling.install(app, services.journal)
+    app.register_blueprint(create_oauth_blueprint(services))
+    app.register_blueprint(create_api_blueprint(services))
+    app.register_blueprint(create_portal_api_blueprint(services))
+    app.register_blueprint(create_portal_blueprint(services))
+    app.register_blueprint(create_admin_blueprint(
+        services.journal, clock, reset=lambda: reset_state(services), faults=services.faults,
+        snapshot=lambda: services.store.take_baseline(config.baseline_path),
+    ))
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        """Liveness for the launcher and tests."""
+        return jsonify({"status": "ok", "service": "mock_anaf"})
+
+    @app.get("/")
+    def home() -> Response:
+        """Where to go from the bare host."""
+        return jsonify({"service": "mock ANAF", "portal": "/portal/",
+                        "metadata": "/.well-known/oauth-authorization-server"})
+
+    app.register_error_handler(Exception, lambda exc: handle_error(exc, services))
+    return app
+
+
+def reset_state(services: Services) -> None:
+    """Back to the snapshot the launcher took after seeding, or to a fresh database."""
+    if not services.store.restore_baseline(services.config.baseline_path):
+        services.store.wipe()
+        services.registry.seed_identities()
+
+
+def handle_error(exc: Exception, services: Services) -> Any:
+    """The one error handler: OAuth errors as RFC 6749 JSON or redirects, portal errors as JSON or a page."""
+    if isinstance(exc, RequestEntityTooLarge):
+        exc = TooLarge(f"The request body is larger than {services.config.max_body_bytes} bytes")
+    if isinstance(exc, OAuth2Error):
+        journaling.note(error=exc.error)
+        return oauth_error_response(exc)
+    if isinstance(exc, PortalError):
+        journaling.note(error=exc.error)
+        if wants_json():
+            return jsonify(exc.as_json()), exc.status_code
+        return render_template("error.html", status=exc.status_code, message=exc.message), exc.status_code
+    if isinstance(exc, HTTPException):
+        status = exc.code or 500
+        if wants_json():
+            return jsonify({"error": (exc.name or "error").lower().replace(" ", "_"),
+                            "error_description": exc.description}), status
+        return render_template("error.html", status=status, message=exc.description), status
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    journaling.note(error="server_error")
+    response = jsonify({"error": "server_error", "error_description": "Internal server error"})
+    response.status_code = 500
+    return response
+
+
+def wants_json() -> bool:
+    return request.path.startswith(JSON_PREFIXES) or request.path == "/"
+
+
+def oauth_error_response(exc: OAuth2Error) -> Response:
+    """RFC 6749 §5.2 JSON (no-store), or a 302 back to a trusted redirect_uri (§4.1.2.1)."""
+    if exc.redirect_uri:
+        params: list[tuple[str, str | None]] = [("error", exc.error)]
+        if not isinstance(exc, AccessDenied):
+            params.append(("error_description", exc.get_error_description()))
+        params.append(("state", exc.state))
+        response = Response("", status=302)
+        response.headers["Location"] = redirects.with_params(exc.redirect_uri, params)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    body = {"error": exc.error}
+    if exc.get_error_description():
+        body["error_description"] = exc.get_error_description()
+    response = jsonify(body)
+    response.status_code = exc.status_code
+    for name, value in exc.get_headers():
+        if name != "Content-Type":
+            response.headers[name] = value
+    return response

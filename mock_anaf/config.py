@@ -1,0 +1,93 @@
+"""Mock ANAF's settings: a frozen dataclass with localhost defaults, read from `ANAF_*` variables."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Mapping
+
+PREFIX = "ANAF_"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ValueError):
+    """A setting has a value the service cannot start with; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything mock ANAF needs to start; every field has a safe local default."""
+
+    host: str = "127.0.0.1"
+    port: int = 8001
+    public_url: str | None = None
+    data_dir: str | None = None
+    signing_key_file: str | None = None
+    issuer: str = "https://logincert.anaf.ro"
+    strict_https: bool = False
+    strict_client_auth: bool = False
+    access_token_lifetime: int = 7_776_000  # 90 days, as ANAF issues them
+    refresh_token_lifetime: int = 31_536_000  # 365 days
+    code_lifetime: int = 60
+    max_body_bytes: int = 64 * 1024
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise ConfigError(f"{PREFIX}PORT must be from 0 to 65535, got {self.port}")
+        for name in ("access_token_lifetime", "refresh_token_lifetime", "code_lifetime"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{PREFIX}{name.upper()} must be a positive number of seconds")
+        if self.max_body_bytes < 1024:
+            raise ConfigError(f"{PREFIX}MAX_BODY_BYTES must be at least 1024")
+        if self.public_url is not None and not self.public_url.startswith(("http://", "https://")):
+            raise ConfigError(f"{PREFIX}PUBLIC_URL must start with http:// or https://")
+
+    @property
+    def base_url(self) -> str:
+        """The URL this service is reached at, without a trailing slash."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def database_path(self) -> Path | None:
+        """`<data_dir>/anaf.db`, or None for an in-memory database."""
+        return None if self.data_dir is None else Path(self.data_dir) / "anaf.db"
+
+    @property
+    def baseline_path(self) -> Path | None:
+        """Where `/__admin/snapshot` keeps the state `/__admin/reset` returns to."""
+        return None if self.data_dir is None else Path(self.data_dir) / "anaf.baseline.db"
+
+    @property
+    def key_path(self) -> Path | None:
+        """The RSA signing key: kept in the data dir so tokens stay valid across restarts."""
+        if self.signing_key_file is not None:
+            return Path(self.signing_key_file)
+        return None if self.data_dir is None else Path(self.data_dir) / "anaf-signing-key.pem"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Config":
+        """Read `ANAF_<FIELD>` variables; a bad value raises ConfigError naming the variable."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            name = PREFIX + f.name.upper()
+            if name not in env:
+                continue
+            raw = env[name].strip()
+            kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+            if kind == "bool":
+                if raw.lower() not in _TRUE | _FALSE:
+                    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+                values[f.name] = raw.lower() in _TRUE
+            elif kind == "int":
+                try:
+                    values[f.name] = int(raw)
+                except ValueError:
+                    raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+            else:
+                values[f.name] = (raw or None) if "None" in kind else raw
+        return cls(**values)  # type: ignore[arg-type]

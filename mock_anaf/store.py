@@ -1,0 +1,336 @@
+"""Mock ANAF's storage: developers, OAuth apps, identities, codes and tokens in SQLite.
+
+Only hashes of client secrets, codes and tokens are stored. The single-use steps (redeeming a
+code, rotating a refresh token) are one conditional UPDATE inside a transaction, so two
+concurrent redemptions cannot both win.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from sandbox.sqlite import Database
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS developers (
+    email       TEXT PRIMARY KEY,
+    created_at  REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS apps (
+    client_id   TEXT PRIMARY KEY,
+    secret_hash TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    developer   TEXT NOT NULL REFERENCES developers(email),
+    callbacks   TEXT NOT NULL,
+    services    TEXT NOT NULL,
+    created_at  REAL NOT NULL,
+    updated_at  REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS identities (
+    serial      TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    cifs        TEXT NOT NULL,
+    created_at  REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS codes (
+    hash         TEXT PRIMARY KEY,
+    client_id    TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,
+    redirect_uri TEXT NOT NULL,
+    serial       TEXT NOT NULL,
+    cifs         TEXT NOT NULL,
+    want_jwt     INTEGER NOT NULL,
+    grant_id     TEXT NOT NULL,
+    expires_at   REAL NOT NULL,
+    used_at      REAL
+);
+CREATE INDEX IF NOT EXISTS codes_expiry ON codes(expires_at);
+CREATE TABLE IF NOT EXISTS tokens (
+    hash        TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
+    client_id   TEXT NOT NULL REFERENCES apps(client_id) ON DELETE CASCADE,
+    grant_id    TEXT NOT NULL,
+    serial      TEXT NOT NULL,
+    cifs        TEXT NOT NULL,
+    is_jwt      INTEGER NOT NULL,
+    issued_at   REAL NOT NULL,
+    expires_at  REAL NOT NULL,
+    revoked_at  REAL
+);
+CREATE INDEX IF NOT EXISTS tokens_grant ON tokens(grant_id);
+"""
+
+# Codes are kept a while after expiry so a late replay is still recognised as one.
+CODE_RETENTION = 3600
+
+
+@dataclass(frozen=True)
+class AppRecord:
+    """An OAuth app registered in the portal."""
+
+    client_id: str
+    secret_hash: str
+    name: str
+    developer: str
+    callbacks: tuple[str, ...]
+    services: tuple[str, ...]
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A simulated qualified certificate: its serial, holder and the CIFs it may act for."""
+
+    serial: str
+    name: str
+    cifs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CodeRecord:
+    """An authorization code, by hash, with what it was bound to."""
+
+    hash: str
+    client_id: str
+    redirect_uri: str
+    serial: str
+    cifs: tuple[str, ...]
+    want_jwt: bool
+    grant_id: str
+    expires_at: float
+    used_at: float | None
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """An issued access or refresh token, by hash."""
+
+    hash: str
+    kind: str
+    client_id: str
+    grant_id: str
+    serial: str
+    cifs: tuple[str, ...]
+    is_jwt: bool
+    issued_at: float
+    expires_at: float
+    revoked_at: float | None
+
+
+def _app(row: sqlite3.Row) -> AppRecord:
+    return AppRecord(
+        row["client_id"], row["secret_hash"], row["name"], row["developer"],
+        tuple(json.loads(row["callbacks"])), tuple(json.loads(row["services"])),
+        row["created_at"], row["updated_at"],
+    )
+
+
+def _code(row: sqlite3.Row) -> CodeRecord:
+    return CodeRecord(
+        row["hash"], row["client_id"], row["redirect_uri"], row["serial"], tuple(json.loads(row["cifs"])),
+        bool(row["want_jwt"]), row["grant_id"], row["expires_at"], row["used_at"],
+    )
+
+
+def _token(row: sqlite3.Row) -> TokenRecord:
+    return TokenRecord(
+        row["hash"], row["kind"], row["client_id"], row["grant_id"], row["serial"], tuple(json.loads(row["cifs"])),
+        bool(row["is_jwt"]), row["issued_at"], row["expires_at"], row["revoked_at"],
+    )
+
+
+class Store:
+    """All of mock ANAF's state, behind one serialized SQLite connection."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.db = Database(path, SCHEMA)
+        self._memory_baseline: sqlite3.Connection | None = None
+
+    # -- developers and apps --
+
+    def ensure_developer(self, email: str, now: float) -> bool:
+        """Create the developer account if missing; True when it was created."""
+        with self.db.transaction() as conn:
+            cur = conn.execute("INSERT OR IGNORE INTO developers (email, created_at) VALUES (?, ?)", (email, now))
+            return cur.rowcount == 1
+
+    def developer_exists(self, email: str) -> bool:
+        return self.db.query_one("SELECT 1 FROM developers WHERE email = ?", (email,)) is not None
+
+    def add_app(self, app: AppRecord) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO developers (email, created_at) VALUES (?, ?)",
+                         (app.developer, app.created_at))
+            conn.execute(
+                "INSERT INTO apps (client_id, secret_hash, name, developer, callbacks, services, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (app.client_id, app.secret_hash, app.name, app.developer, json.dumps(list(app.callbacks)),
+                 json.dumps(list(app.services)), app.created_at, app.updated_at),
+            )
+
+    def get_app(self, client_id: str) -> AppRecord | None:
+        row = self.db.query_one("SELECT * FROM apps WHERE client_id = ?", (client_id,))
+        return None if row is None else _app(row)
+
+    def list_apps(self, developer: str | None = None) -> list[AppRecord]:
+        if developer is None:
+            rows = self.db.query("SELECT * FROM apps ORDER BY created_at, rowid")
+        else:
+            rows = self.db.query("SELECT * FROM apps WHERE developer = ? ORDER BY created_at, rowid", (developer,))
+        return [_app(r) for r in rows]
+
+    def update_app(
+        self,
+        client_id: str,
+        now: float,
+        name: str | None = None,
+        callbacks: Sequence[str] | None = None,
+        services: Sequence[str] | None = None,
+    ) -> AppRecord | None:
+        """Change the given fields only; None when the app does not exist."""
+        with self.db.transaction() as conn:
+            row = conn.execute("SELECT * FROM apps WHERE client_id = ?", (client_id,)).fetchone()
+            if row is None:
+                return None
+            current = _app(row)
+            conn.execute(
+                "UPDATE apps SET name = ?, callbacks = ?, services = ?, updated_at = ? WHERE client_id = ?",
+                (current.name if name is None else name,
+                 json.dumps(list(current.callbacks if callbacks is None else callbacks)),
+                 json.dumps(list(current.services if services is None else services)),
+                 now, client_id),
+            )
+            return _app(conn.execute("SELECT * FROM apps WHERE client_id = ?", (client_id,)).fetchone())
+
+    def delete_app(self, client_id: str) -> bool:
+        """Remove the app with its codes and tokens ("Renunțare OAuth"); False when unknown."""
+        with self.db.transaction() as conn:
+            return conn.execute("DELETE FROM apps WHERE client_id = ?", (client_id,)).rowcount == 1
+
+    # -- identities --
+
+    def list_identities(self) -> list[Identity]:
+        rows = self.db.query("SELECT * FROM identities ORDER BY created_at, rowid")
+        return [Identity(r["serial"], r["name"], tuple(json.loads(r["cifs"]))) for r in rows]
+
+    def get_identity(self, serial: str) -> Identity | None:
+        r = self.db.query_one("SELECT * FROM identities WHERE serial = ?", (serial,))
+        return None if r is None else Identity(r["serial"], r["name"], tuple(json.loads(r["cifs"])))
+
+    def add_identity(self, identity: Identity, now: float) -> bool:
+        """Add a certificate; False when the serial is taken."""
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO identities (serial, name, cifs, created_at) VALUES (?, ?, ?, ?)",
+                (identity.serial, identity.name, json.dumps(list(identity.cifs)), now),
+            )
+            return cur.rowcount == 1
+
+    def identity_count(self) -> int:
+        row = self.db.query_one("SELECT COUNT(*) AS n FROM identities")
+        return 0 if row is None else int(row["n"])
+
+    # -- codes and tokens --
+
+    def add_code(self, code: CodeRecord, now: float) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM codes WHERE expires_at < ?", (now - CODE_RETENTION,))
+            conn.execute(
+                "INSERT INTO codes (hash, client_id, redirect_uri, serial, cifs, want_jwt, grant_id, expires_at,"
+                " used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                (code.hash, code.client_id, code.redirect_uri, code.serial, json.dumps(list(code.cifs)),
+                 int(code.want_jwt), code.grant_id, code.expires_at),
+            )
+
+    def find_code(self, code_hash: str) -> CodeRecord | None:
+        row = self.db.query_one("SELECT * FROM codes WHERE hash = ?", (code_hash,))
+        return None if row is None else _code(row)
+
+    def redeem_code(self, code_hash: str, now: float, tokens: Iterable[TokenRecord]) -> bool:
+        """Mark the code used and store its tokens, only if nobody used it before (compare-and-set)."""
+        with self.db.transaction() as conn:
+            cur = conn.execute("UPDATE codes SET used_at = ? WHERE hash = ? AND used_at IS NULL", (now, code_hash))
+            if cur.rowcount != 1:
+                return False
+            self._insert_tokens(conn, tokens)
+            return True
+
+    def find_token(self, token_hash: str) -> TokenRecord | None:
+        row = self.db.query_one("SELECT * FROM tokens WHERE hash = ?", (token_hash,))
+        return None if row is None else _token(row)
+
+    def rotate_refresh(self, old_hash: str, now: float, tokens: Iterable[TokenRecord]) -> bool:
+        """Retire a refresh token and store its successors, only if it was still live (compare-and-set)."""
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE hash = ? AND kind = 'refresh' AND revoked_at IS NULL",
+                (now, old_hash),
+            )
+            if cur.rowcount != 1:
+                return False
+            self._insert_tokens(conn, tokens)
+            return True
+
+    def revoke_token(self, token_hash: str, now: float) -> int:
+        with self.db.transaction() as conn:
+            return conn.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL", (now, token_hash)
+            ).rowcount
+
+    def revoke_grant(self, grant_id: str, now: float) -> int:
+        """Revoke every token descended from one authorization; the number revoked."""
+        with self.db.transaction() as conn:
+            return conn.execute(
+                "UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL", (now, grant_id)
+            ).rowcount
+
+    @staticmethod
+    def _insert_tokens(conn: sqlite3.Connection, tokens: Iterable[TokenRecord]) -> None:
+        conn.executemany(
+            "INSERT INTO tokens (hash, kind, client_id, grant_id, serial, cifs, is_jwt, issued_at, expires_at,"
+            " revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            [(t.hash, t.kind, t.client_id, t.grant_id, t.serial, json.dumps(list(t.cifs)), int(t.is_jwt),
+              t.issued_at, t.expires_at) for t in tokens],
+        )
+
+    # -- whole-state operations for the control plane --
+
+    def counts(self) -> dict[str, int]:
+        """How many rows each table holds (tests use it to assert that nothing changed)."""
+        out = {}
+        for table in ("developers", "apps", "identities", "codes", "tokens"):
+            row = self.db.query_one(f"SELECT COUNT(*) AS n FROM {table}")  # noqa: S608 - fixed table names
+            out[table] = 0 if row is None else int(row["n"])
+        return out
+
+    def take_baseline(self, path: Path | None) -> None:
+        """Remember the whole state as the baseline: in ``path`` (survives restarts) or in memory."""
+        if path is None:
+            self._memory_baseline = self.db.snapshot(None)
+            return
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.unlink(missing_ok=True)
+        self.db.snapshot(tmp)
+        tmp.replace(path)
+
+    def restore_baseline(self, path: Path | None) -> bool:
+        """Go back to the baseline; False when none was taken."""
+        if path is not None and path.exists():
+            self.db.restore(path)
+            return True
+        if self._memory_baseline is not None:
+            self.db.restore(self._memory_baseline)
+            return True
+        return False
+
+    def wipe(self) -> None:
+        """Every table emptied: the state of a fresh database."""
+        with self.db.transaction() as conn:
+            for table in ("tokens", "codes", "apps", "developers", "identities"):
+                conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,148 @@
+"""Minting ANAF tokens: RS512 JWTs (`token_content_type=jwt`) or opaque random strings.
+
+The signing key is loaded (or generated) once when the service starts: re-importing a PEM per
+token would cost tens of milliseconds, signing with a loaded key well under one. Time and
+randomness are passed in, so the claims are testable with a fixed clock.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+from sandbox.clock import Clock
+
+log = logging.getLogger(__name__)
+
+ALGORITHM = "RS512"
+KEY_BITS = 2048
+TokenKind = Literal["access", "refresh"]
+
+
+def token_hash(value: str) -> str:
+    """What the store keeps instead of a token or code: its SHA-256, hex."""
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def random_token() -> str:
+    """256 bits from `secrets`, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+class SigningKey:
+    """The RSA key that signs JWTs, with its `kid` (the RFC 7638 thumbprint) and public JWK."""
+
+    def __init__(self, key: RSAKey) -> None:
+        if not key.is_private:
+            raise ValueError("the signing key must be a private RSA key")
+        self.key = key
+        self.kid = key.thumbprint()
+        self._jwk = {**key.as_dict(private=False), "kid": self.kid, "use": "sig", "alg": ALGORITHM}
+
+    @classmethod
+    def load_or_create(cls, path: Path | None) -> "SigningKey":
+        """Read the PEM at ``path``; create it (mode 0600) when missing; None → a key for this process only."""
+        if path is None:
+            return cls(RSAKey.generate_key(KEY_BITS, private=True))
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pem = RSAKey.generate_key(KEY_BITS, private=True).as_pem(private=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass  # another process created it first: use theirs
+            else:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(pem)
+                log.info("generated a %d-bit RS512 signing key at %s", KEY_BITS, path)
+        try:
+            return cls(RSAKey.import_key(path.read_bytes()))
+        except Exception as exc:  # a broken key file must stop the start, naming the file
+            raise ValueError(f"cannot read the RSA signing key at {path}: {exc}") from exc
+
+    def public_jwk(self) -> dict[str, Any]:
+        """The public key as a JWK with `kid`, `use` and `alg`."""
+        return dict(self._jwk)
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        """A compact JWS of ``claims``, RS512, with this key's `kid`."""
+        return jwt.encode({"alg": ALGORITHM, "typ": "JWT", "kid": self.kid}, claims, self.key, algorithms=[ALGORITHM])
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who and what a token speaks for: the app, the certificate chosen, and its rights."""
+
+    client_id: str
+    serial: str
+    cifs: tuple[str, ...]
+    services: tuple[str, ...]
+
+    @property
+    def scope(self) -> str:
+        return " ".join(self.services)
+
+
+@dataclass(frozen=True)
+class Minted:
+    """A token as handed to the client, with what the store needs to know about it."""
+
+    value: str
+    kind: TokenKind
+    issued_at: int
+    expires_at: int
+    is_jwt: bool
+
+
+class TokenMinter:
+    """Makes access and refresh tokens for a ``Subject``."""
+
+    def __init__(
+        self,
+        key: SigningKey,
+        issuer: str,
+        clock: Clock,
+        new_token: Callable[[], str] = random_token,
+    ) -> None:
+        self._key = key
+        self._issuer = issuer
+        self._clock = clock
+        self._new_token = new_token
+
+    def claims(self, subject: Subject, kind: TokenKind, lifetime: int) -> dict[str, Any]:
+        """The claims of a JWT token.
+
+        `iss`, `iat`, `nbf`, `exp`, `jti`, `clientappid`, `serial` and `scope` as ANAF names them;
+        `sub` (= serial), `cifs`, `roles` (the app's enrolled services) and `token_type`
+        ("access" / "refresh") are the sandbox's own.
+        """
+        now = int(self._clock.now())
+        return {
+            "iss": self._issuer,
+            "sub": subject.serial,
+            "iat": now,
+            "nbf": now,
+            "exp": now + lifetime,
+            "jti": self._new_token(),
+            "clientappid": subject.client_id,
+            "serial": subject.serial,
+            "cifs": list(subject.cifs),
+            "scope": subject.scope,
+            "roles": list(subject.services),
+            "token_type": kind,
+        }
+
+    def mint(self, subject: Subject, kind: TokenKind, lifetime: int, as_jwt: bool) -> Minted:
+        """One token; a JWT when ``as_jwt``, else an opaque random string."""
+        if as_jwt:
+            claims = self.claims(subject, kind, lifetime)
+            return Minted(self._key.sign(claims), kind, claims["iat"], claims["exp"], True)
+        now = int(self._clock.now())
+        return Minted(self._new_token(), kind, now, now + lifetime, False)

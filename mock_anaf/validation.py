@@ -1,0 +1,129 @@
+"""Input rules of the developer portal (seed: "Registering an OAuth application with ANAF").
+
+Pure functions: each returns the cleaned value or raises PortalError naming the field, so the JSON
+API and the HTML form give the same messages.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from mock_anaf.errors import PortalError
+
+SERVICES = ("EFACTURA", "ETRANSPORT")
+SERVICE_LABELS = {"EFACTURA": "E-Factura", "ETRANSPORT": "E-Transport"}
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
+MAX_CALLBACKS = 10
+MAX_URL_LENGTH = 2000
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})\.[A-Za-z]{2,63}$")
+_APP_NAME = re.compile(r"^[^\s]{1,100}$")
+_SERIAL = re.compile(r"^[0-9A-F]{8,64}$")
+_CIF = re.compile(r"^(?:RO)?[0-9]{2,10}$")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+
+
+def callback_problem(url: object, strict_https: bool = False) -> str | None:
+    """Why ``url`` cannot be a callback URL, or None when it can.
+
+    ANAF accepts only absolute `https://` URLs; learners run on their own machine, so plain
+    `http://localhost` and `http://127.0.0.1` are accepted too unless ``strict_https``.
+    A fragment is refused (RFC 6749 §3.1.2), and so are credentials in the URL.
+    """
+    if not isinstance(url, str) or not url:
+        return "must be a non-empty string"
+    if len(url) > MAX_URL_LENGTH:
+        return f"must be at most {MAX_URL_LENGTH} characters"
+    if _CONTROL.search(url):
+        return "must not contain spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return "is not a valid URL"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an absolute https:// URL"
+    if parts.scheme == "http":
+        if strict_https:
+            return "must be an https:// URL (this server runs with strict https)"
+        if parts.hostname not in LOCAL_HOSTS:
+            return "must be an https:// URL (http:// is accepted only for localhost and 127.0.0.1)"
+    if parts.username is not None or parts.password is not None:
+        return "must not contain a user name or password"
+    if parts.fragment or url.endswith("#"):
+        return "must not contain a fragment (#...)"
+    return None
+
+
+def app_name(value: object, field: str = "name") -> str:
+    """Denumire aplicatie: required, no spaces (as on ANAF's form), at most 100 characters."""
+    if not isinstance(value, str) or not value.strip():
+        raise PortalError(field, "Denumire aplicatie is required")
+    if not _APP_NAME.match(value):
+        if len(value) > 100:
+            raise PortalError(field, "Denumire aplicatie must be at most 100 characters")
+        raise PortalError(field, "Denumire aplicatie must not contain spaces (e.g. my-invoicing-app)")
+    return value
+
+
+def callbacks(value: object, strict_https: bool = False, field: str = "callbacks") -> list[str]:
+    """One to ten distinct callback URLs, each valid under ``callback_problem``."""
+    if not isinstance(value, list) or not value:
+        raise PortalError(field, "at least one callback URL is required (Callback URL 1)")
+    if len(value) > MAX_CALLBACKS:
+        raise PortalError(field, f"at most {MAX_CALLBACKS} callback URLs are allowed")
+    seen: set[str] = set()
+    for i, url in enumerate(value):
+        problem = callback_problem(url, strict_https)
+        if problem is not None:
+            raise PortalError(f"{field}[{i}]", f"Callback URL {i + 1} {problem}")
+        if url in seen:
+            raise PortalError(f"{field}[{i}]", f"Callback URL {i + 1} is listed twice")
+        seen.add(url)
+    return list(value)
+
+
+def services(value: object, field: str = "services") -> list[str]:
+    """Serviciu: E-Factura, E-Transport or both, as `EFACTURA` / `ETRANSPORT`, in that order."""
+    if not isinstance(value, list) or not value:
+        raise PortalError(field, "choose at least one service: EFACTURA, ETRANSPORT")
+    for i, item in enumerate(value):
+        if item not in SERVICES:
+            raise PortalError(f"{field}[{i}]", "each service must be EFACTURA or ETRANSPORT")
+    if len(set(value)) != len(value):
+        raise PortalError(field, "a service is listed twice")
+    return [s for s in SERVICES if s in value]
+
+
+def email(value: object, field: str = "developer") -> str:
+    """A developer account's e-mail address, lower-cased."""
+    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+        raise PortalError(field, "must be an e-mail address like developer@example.com")
+    return value.strip().lower()
+
+
+def identity(data: dict[str, Any], new_serial: str) -> tuple[str, str, list[str]]:
+    """A simulated certificate: (serial, name, cifs); ``new_serial`` is used when none is given."""
+    serial = data.get("serial", new_serial)
+    if not isinstance(serial, str) or not _SERIAL.match(serial.upper()):
+        raise PortalError("serial", "must be 8 to 64 hexadecimal characters")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name) > 200:
+        raise PortalError("name", "must be a non-empty name of at most 200 characters")
+    cifs = data.get("cifs")
+    if not isinstance(cifs, list) or not cifs or len(cifs) > 20:
+        raise PortalError("cifs", "must be a list of 1 to 20 CIFs (tax ids) like 12345678 or RO12345678")
+    for i, cif in enumerate(cifs):
+        if not isinstance(cif, str) or not _CIF.match(cif.strip().upper()):
+            raise PortalError(f"cifs[{i}]", "must be a CIF of 2 to 10 digits, optionally prefixed by RO")
+    cleaned = [c.strip().upper() for c in cifs]
+    if len(set(cleaned)) != len(cleaned):
+        raise PortalError("cifs", "a CIF is listed twice")
+    return serial.upper(), name.strip(), cleaned
+
+
+def only_fields(data: dict[str, Any], allowed: set[str]) -> None:
+    """Refuse fields the API does not know, naming the first one."""
+    for key in data:
+        if key not in allowed:
+            raise PortalError(key, f"unknown field; allowed: {', '.join(sorted(allowed))}")
