@@ -28,7 +28,8 @@ class ServerThread:
             clear_untrusted_proxy_headers=True, ident="anaf-sandbox",
         )
         self.host = host
-        self.port: int = self._server.effective_port  # type: ignore[attr-defined]
+        # waitress reports the port as a string when one was asked for, as an int for port 0.
+        self.port: int = int(self._server.effective_port)  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
 
     @property
