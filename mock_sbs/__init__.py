@@ -1,1 +1,59 @@
 """Mock SBS: Account API, Organizations and RO ANAF OAuth GraphQL services."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from sandbox import journal as journaling
+from sandbox.admin import create_admin_blueprint
+from sandbox.clock import Clock
+
+from mock_sbs.anaf_client import AnafClient
+from mock_sbs.config import Config
+from mock_sbs.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+GRAPHQL_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE",
+                 415: "BAD_REQUEST"}
+
+
+def create_app(config: Config | None = None, *, anaf_client: AnafClient | None = None,
+               base_clock: Clock | None = None) -> Flask:
+    """Build mock SBS. Tests may pass a fake ``anaf_client`` and a fixed ``base_clock`` under the service clock."""
+    from mock_sbs.routes import create_blueprint
+
+    config = config or Config.from_env()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    runtime = Runtime.build(config, anaf=anaf_client, base_clock=base_clock)
+    app.extensions["mock_sbs"] = runtime
+    app.extensions["sandbox.shutdown"] = runtime.shutdown
+    journaling.install(app, runtime.journal)
+    app.register_blueprint(create_blueprint())
+    app.register_blueprint(create_admin_blueprint(runtime.journal, runtime.clock, runtime.reset,
+                                                  snapshot=runtime.store.snapshot))
+
+    @app.errorhandler(Exception)
+    def handle_error(exc: Exception):  # type: ignore[no-untyped-def]
+        """The one error handler: HTTP errors keep their status; anything else is a generic 500."""
+        graphql = request.path.endswith("/graphql")
+        if isinstance(exc, HTTPException):
+            if not graphql:
+                return exc
+            message = (f"The request body is larger than {config.max_body_bytes} bytes." if exc.code == 413
+                       else exc.description)
+            code = GRAPHQL_CODES.get(exc.code or 500, "BAD_REQUEST")
+            return jsonify({"errors": [{"message": message, "extensions": {"code": code}}]}), exc.code
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        if graphql:
+            return jsonify({"errors": [{"message": "Internal server error.",
+                                        "extensions": {"code": "INTERNAL_SERVER_ERROR"}}]}), 500
+        return render_template("callback_result.html", ok=False, title="Something went wrong",
+                               message="Mock SBS hit an unexpected error; the server log has the details.",
+                               pending=None), 500
+
+    runtime.start_sweeper()
+    return app

@@ -1,0 +1,99 @@
+"""Mock SBS settings: a frozen dataclass with localhost defaults, read from `SBS_*` variables by `from_env()`."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Callable, Mapping, TypeVar
+
+CALLBACK_PATH = "/ro-anaf-oauth-api/oauth-callback"
+ENV_PREFIX = "SBS_"
+
+T = TypeVar("T")
+
+
+class ConfigError(ValueError):
+    """A setting has a value mock SBS cannot start with; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything mock SBS needs to start; every field has a default that works on a laptop.
+
+    ``implicit_client_id``/``implicit_client_secret`` are the SBS-managed ("implicit") ANAF app. When
+    they are not set, SBS registers its own implicit app at ``anaf_url``'s portal API the first time it
+    needs one and keeps it in its database.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8002
+    public_url: str | None = None
+    data_dir: str | None = None
+    anaf_url: str = "http://127.0.0.1:8001"
+    anaf_api_url: str | None = None
+    implicit_client_id: str | None = None
+    implicit_client_secret: str | None = None
+    bootstrap_account_key: str | None = None
+    refresh_margin: float = 300.0
+    refresh_sweep_interval: float = 60.0
+    max_body_bytes: int = 256 * 1024
+    anaf_timeout: float = 10.0
+    pending_request_ttl: float = 600.0
+
+    def __post_init__(self) -> None:
+        if (self.implicit_client_id is None) != (self.implicit_client_secret is None):
+            raise ConfigError("SBS_IMPLICIT_CLIENT_ID and SBS_IMPLICIT_CLIENT_SECRET must be set together")
+        for name in ("refresh_margin", "refresh_sweep_interval", "anaf_timeout", "pending_request_ttl"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{ENV_PREFIX}{name.upper()} must be 0 or more")
+        if self.max_body_bytes < 1024:
+            raise ConfigError(f"{ENV_PREFIX}MAX_BODY_BYTES must be at least 1024")
+        for name in ("public_url", "anaf_url", "anaf_api_url"):
+            value = getattr(self, name)
+            if value is not None and not value.startswith(("http://", "https://")):
+                raise ConfigError(f"{ENV_PREFIX}{name.upper()} must start with http:// or https://")
+        if not 0 <= self.port <= 65535:
+            raise ConfigError(f"{ENV_PREFIX}PORT must be from 0 to 65535")
+
+    @property
+    def base_url(self) -> str:
+        """The address browsers and mock ANAF use to reach this server."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def callback_url(self) -> str:
+        """SBS's own OAuth callback: the implicit callback, and the default for apps without a web UI."""
+        return self.base_url + CALLBACK_PATH
+
+    @property
+    def api_url(self) -> str:
+        """The ANAF API host (TestOauth, e-Factura, e-Transport)."""
+        return (self.anaf_api_url or self.anaf_url).rstrip("/")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Config":
+        """Read `SBS_HOST`, `SBS_PORT`, `SBS_PUBLIC_URL`, `SBS_DATA_DIR`, `SBS_ANAF_URL`, ... over the defaults."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        text_fields = ("host", "public_url", "data_dir", "anaf_url", "anaf_api_url", "implicit_client_id",
+                       "implicit_client_secret", "bootstrap_account_key")
+        for name in text_fields:
+            raw = env.get(ENV_PREFIX + name.upper())
+            if raw:
+                values[name] = raw
+        numbers: dict[str, Callable[[str], object]] = {
+            "port": int, "refresh_margin": float, "refresh_sweep_interval": float, "max_body_bytes": int,
+            "anaf_timeout": float, "pending_request_ttl": float,
+        }
+        for name, parse in numbers.items():
+            raw = env.get(ENV_PREFIX + name.upper())
+            if raw:
+                values[name] = _parse(ENV_PREFIX + name.upper(), raw, parse)
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _parse(variable: str, raw: str, parse: Callable[[str], T]) -> T:
+    try:
+        return parse(raw)
+    except ValueError:
+        raise ConfigError(f"{variable}={raw!r} is not a valid {parse.__name__}") from None

@@ -1,0 +1,123 @@
+"""Mock SBS's HTTP surface: the three GraphQL endpoints, SBS's own OAuth callback, the console, health."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from sandbox import journal as journaling
+
+from mock_sbs.access import ACCOUNT_API, ORGANIZATIONS_API, RO_ANAF_OAUTH_API, authenticate
+from mock_sbs.config import CALLBACK_PATH
+from mock_sbs.console import examples
+from mock_sbs.errors import BadUserInput, PayloadTooLarge, SbsError
+from mock_sbs.graphql_api import error_body, execute, parse_document, read_operation
+from mock_sbs.resolvers import Context
+from mock_sbs.runtime import Runtime
+
+TITLES = {ACCOUNT_API: ("Account API", "account access key"),
+          ORGANIZATIONS_API: ("Organizations service", "service access key"),
+          RO_ANAF_OAUTH_API: ("RO ANAF OAuth service", "service access key")}
+
+
+def _runtime() -> Runtime:
+    return current_app.extensions["mock_sbs"]  # type: ignore[no-any-return]
+
+
+def with_query(url: str, **params: str) -> str:
+    """``url`` with ``params`` added to its query string (keeping what it had)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True) + list(params.items())
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def create_blueprint() -> Blueprint:
+    bp = Blueprint("sbs", __name__)
+
+    def graphql_endpoint(endpoint: str) -> tuple[Response, int]:
+        runtime = _runtime()
+        try:
+            try:
+                raw = request.get_data(cache=False)
+            except RequestEntityTooLarge:
+                raise PayloadTooLarge(f"The request body is larger than {runtime.config.max_body_bytes} bytes.") from None
+            caller = authenticate(runtime.store, request.headers.get("x-api-key"), endpoint)
+            data = read_operation(raw)
+        except SbsError as exc:
+            journaling.note(error=exc.code)
+            return jsonify(error_body(exc)), exc.status_code
+        document, operation, failed = parse_document(data)
+        journaling.note(operation=operation)
+        if document is None:
+            journaling.note(error="GRAPHQL_PARSE_FAILED")
+            return jsonify(failed), 400
+        context = Context(caller, runtime.services, journaling.note)
+        result, status = execute(runtime.schemas[endpoint], data, document, context)
+        if result.get("errors"):
+            journaling.note(error=result["errors"][0].get("extensions", {}).get("code"))
+        return jsonify(result), status
+
+    def endpoint_page(endpoint: str) -> str:
+        title, key_kind = TITLES[endpoint]
+        return render_template("endpoint.html", endpoint=endpoint, title=f"SBS {title} (mock)", key_kind=key_kind,
+                                path=f"{request.host_url.rstrip('/')}/{endpoint}/graphql")
+
+    for name in TITLES:
+        bp.add_url_rule(f"/{name}/graphql", f"{name}_post", graphql_endpoint, methods=["POST"],
+                        defaults={"endpoint": name})
+        bp.add_url_rule(f"/{name}/graphql", f"{name}_get", endpoint_page, methods=["GET"],
+                        defaults={"endpoint": name})
+
+    @bp.get(CALLBACK_PATH)
+    def oauth_callback() -> Any:
+        """SBS's own callback: complete the flow, then go to the returnUrl or show which rule applied."""
+        runtime = _runtime()
+        brokering = runtime.services.brokering
+        code, error = request.args.get("code"), request.args.get("error")
+        try:
+            if not code and not error:
+                raise BadUserInput("ANAF's answer has neither a code nor an error.")
+            pending = brokering.claim(request.args.get("state", ""), None, landed_on=runtime.config.callback_url)
+        except SbsError as exc:
+            journaling.note(error=exc.code)
+            return render_template("callback_result.html", ok=False, title="This authorization cannot be completed",
+                                   message=exc.message, pending=None), 400
+        journaling.note(client_id=pending.client_id, scope=pending.scope.value,
+                        secret_source=pending.secret_source.value, rule=pending.secret_source.value)
+        try:
+            auth = brokering.finish(pending, code, error)
+        except SbsError as exc:
+            journaling.note(error=exc.code)
+            if pending.return_url:
+                return redirect(with_query(pending.return_url, error=exc.code.lower(), error_description=exc.message,
+                                           authorizationRequestId=pending.id), 302)
+            return render_template("callback_result.html", ok=False, title="ANAF authorization failed",
+                                   message=exc.message, pending=pending), exc.status_code
+        if pending.return_url:
+            return redirect(with_query(pending.return_url, authorizationId=auth.id, authorizationRequestId=pending.id),
+                            302)
+        return render_template("callback_result.html", ok=True, title="ANAF authorization complete",
+                               message=f"SBS stored ANAF tokens for {pending.scope.label} "
+                                       f"(rule {pending.secret_source.value}).", pending=pending, authorization=auth)
+
+    @bp.get("/console")
+    def console() -> str:
+        """The offline GraphQL console, preloaded with the seed's documents."""
+        return render_template("console.html", examples=examples())
+
+    @bp.get("/")
+    def index() -> Response:
+        return redirect("/console", 302)  # type: ignore[return-value]
+
+    @bp.get("/healthz")
+    def healthz() -> Response:
+        return jsonify({"status": "ok", "service": "mock-sbs"})
+
+    @bp.post("/__admin/refresh-sweep")
+    def refresh_sweep() -> Response:
+        """Run the refresh sweep now (sandbox extra): `{"refreshed": n, "failed": m}`."""
+        return jsonify(_runtime().sweep())
+
+    return bp

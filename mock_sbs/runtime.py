@@ -1,0 +1,110 @@
+"""One running mock SBS wired together: store, clock, journal, ANAF client, domain services, schemas, sweeper."""
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from dataclasses import dataclass, field
+
+from graphql import GraphQLSchema
+
+from sandbox.clock import Clock, OffsetClock
+from sandbox.journal import Journal
+
+from mock_sbs.access import hash_key
+from mock_sbs.accounts import Accounts
+from mock_sbs.anaf_client import AnafClient, HttpAnafClient
+from mock_sbs.authorizations import Brokering
+from mock_sbs.config import Config
+from mock_sbs.implicit import ImplicitSecrets
+from mock_sbs.model import ClientSecret
+from mock_sbs.organizations import Organizations
+from mock_sbs.resolvers import Services, build_schemas
+from mock_sbs.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def new_id(prefix: str) -> str:
+    return prefix + secrets.token_hex(8)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@dataclass
+class Runtime:
+    """What the routes need; tests reach it as `app.extensions["mock_sbs"]` (e.g. to run the sweep)."""
+
+    config: Config
+    clock: OffsetClock
+    journal: Journal
+    store: Store
+    anaf: AnafClient
+    services: Services
+    schemas: dict[str, GraphQLSchema]
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _sweeper: threading.Thread | None = None
+
+    @classmethod
+    def build(cls, config: Config, anaf: AnafClient | None = None, base_clock: Clock | None = None) -> "Runtime":
+        clock = OffsetClock(base_clock)
+        journal = Journal("sbs", clock)
+        store = Store(config.data_dir)
+        anaf = anaf or HttpAnafClient(config.anaf_url, config.api_url, journal, config.anaf_timeout)
+        configured = None
+        if config.implicit_client_id and config.implicit_client_secret:
+            configured = ClientSecret(config.implicit_client_id, config.implicit_client_secret, config.callback_url)
+        implicit = ImplicitSecrets(store, anaf, config.callback_url, configured)
+        brokering = Brokering(store, anaf, implicit, clock, new_id=new_id, new_state=new_token,
+                              anaf_url=config.anaf_url, sbs_callback=config.callback_url,
+                              refresh_margin=config.refresh_margin, pending_ttl=config.pending_request_ttl)
+        services = Services(Accounts(store, clock, implicit, new_id, new_token), Organizations(store, clock, new_id),
+                            brokering, config.api_url, clock.now)
+        runtime = cls(config, clock, journal, store, anaf, services, build_schemas())
+        if store.baseline_path is not None and store.baseline_path.exists() and not store.db.query(
+                "SELECT 1 FROM accounts LIMIT 1"):
+            store.reset()  # a data dir with a baseline but no data: start from the baseline
+        runtime.ensure_bootstrap_account()
+        return runtime
+
+    def ensure_bootstrap_account(self) -> None:
+        """Make sure the configured account access key opens an account (the launcher seeds everything else)."""
+        key = self.config.bootstrap_account_key
+        if key:
+            self.store.ensure_account_key(hash_key(key), new_id("acc_"), "pk_" + secrets.token_hex(8),
+                                          self.clock.now())
+
+    def reset(self) -> None:
+        """`/__admin/reset`: back to the snapshot, or to a fresh database with the bootstrap account."""
+        self.store.reset()
+        self.ensure_bootstrap_account()
+
+    def sweep(self) -> dict[str, int]:
+        """Refresh the authorizations that are due now (what the background sweeper does each interval)."""
+        return self.services.brokering.sweep()
+
+    def start_sweeper(self) -> None:
+        interval = self.config.refresh_sweep_interval
+        if interval <= 0 or self._sweeper is not None:
+            return
+
+        def loop() -> None:
+            while not self._stop.wait(interval):
+                try:
+                    done = self.sweep()
+                    if done["refreshed"] or done["failed"]:
+                        log.info("refresh sweep: %(refreshed)d refreshed, %(failed)d failed", done)
+                except Exception:  # the sweeper must survive one bad round
+                    log.exception("refresh sweep failed")
+
+        self._sweeper = threading.Thread(target=loop, name="sbs-refresh-sweep", daemon=True)
+        self._sweeper.start()
+
+    def shutdown(self) -> None:
+        """Stop the sweeper and close the database (the launcher calls this on stop)."""
+        self._stop.set()
+        if self._sweeper is not None:
+            self._sweeper.join(timeout=5)
+        self.store.close()

@@ -1,0 +1,332 @@
+"""Mock SBS's storage: accounts, keys, apps, tenants, organizations, pending requests and authorizations in SQLite.
+
+One file `<data_dir>/sbs.db` (WAL), or a private in-memory database when there is no data dir. Using a
+pending request is a single atomic UPDATE, so a state can complete at most one flow even under
+concurrent callbacks; token rotation is a compare-and-set on the old refresh token.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sandbox.sqlite import Database
+
+from mock_sbs.model import (
+    AccessKey,
+    AnafService,
+    AppRecord,
+    Authorization,
+    ClientSecret,
+    Organization,
+    PendingRequest,
+    SecretSource,
+    ServiceSettings,
+    Tenant,
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS access_keys (
+    key_hash TEXT PRIMARY KEY, public_key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('ACCOUNT', 'SERVICE')),
+    account_id TEXT NOT NULL REFERENCES accounts(id), app_id TEXT, tenant_id TEXT,
+    scope TEXT NOT NULL DEFAULT '', description TEXT, created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS apps (
+    id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id), name TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1, created_at REAL NOT NULL, updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS app_services (
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE, service TEXT NOT NULL,
+    client_id TEXT, client_secret TEXT, oauth_callback TEXT,
+    use_test_environment INTEGER NOT NULL DEFAULT 0, use_implicit INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (app_id, service));
+CREATE TABLE IF NOT EXISTS additional_secrets (
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE, service TEXT NOT NULL, position INTEGER NOT NULL,
+    client_id TEXT NOT NULL, client_secret TEXT NOT NULL, oauth_callback TEXT NOT NULL,
+    PRIMARY KEY (app_id, service, position));
+CREATE TABLE IF NOT EXISTS tenants (
+    id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(id), name TEXT NOT NULL,
+    created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS organizations (
+    id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL, tin TEXT NOT NULL,
+    created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS authorization_requests (
+    id TEXT PRIMARY KEY, state_hash TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL, app_id TEXT NOT NULL,
+    organization_id TEXT NOT NULL, scope TEXT NOT NULL, client_id TEXT NOT NULL, oauth_callback TEXT NOT NULL,
+    secret_source TEXT NOT NULL, reason TEXT NOT NULL, return_url TEXT, created_at REAL NOT NULL,
+    expires_at REAL NOT NULL, used_at REAL);
+CREATE TABLE IF NOT EXISTS authorizations (
+    id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, app_id TEXT NOT NULL, organization_id TEXT NOT NULL,
+    scope TEXT NOT NULL, secret_source TEXT NOT NULL, client_id TEXT NOT NULL, oauth_callback TEXT NOT NULL,
+    reason TEXT NOT NULL, access_token TEXT NOT NULL, refresh_token TEXT NOT NULL,
+    access_expires_at REAL NOT NULL, refresh_expires_at REAL NOT NULL, status TEXT NOT NULL,
+    status_message TEXT, created_at REAL NOT NULL, updated_at REAL NOT NULL,
+    UNIQUE (organization_id, scope));
+CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+ACTIVE = "ACTIVE"
+NEEDS_REAUTHORIZATION = "NEEDS_REAUTHORIZATION"
+
+
+class Store:
+    """Mock SBS's data; every method is one transaction or one read."""
+
+    def __init__(self, data_dir: str | Path | None) -> None:
+        self.data_dir = None if data_dir is None else Path(data_dir)
+        self.db = Database(None if self.data_dir is None else self.data_dir / "sbs.db", SCHEMA)
+        self._memory_baseline: sqlite3.Connection | None = None
+
+    # --- keys and accounts -------------------------------------------------------------------------------
+
+    def ensure_account_key(self, key_hash: str, account_id: str, public_key: str, now: float) -> str:
+        """The account whose access key has this hash, created with ``account_id`` if there is none."""
+        with self.db.transaction() as conn:
+            row = conn.execute("SELECT account_id FROM access_keys WHERE key_hash = ?", (key_hash,)).fetchone()
+            if row is not None:
+                return str(row["account_id"])
+            conn.execute("INSERT INTO accounts (id, created_at) VALUES (?, ?)", (account_id, now))
+            conn.execute("INSERT INTO access_keys (key_hash, public_key, kind, account_id, created_at) "
+                         "VALUES (?, ?, 'ACCOUNT', ?, ?)", (key_hash, public_key, account_id, now))
+            return account_id
+
+    def find_key(self, key_hash: str) -> AccessKey | None:
+        row = self.db.query_one("SELECT * FROM access_keys WHERE key_hash = ?", (key_hash,))
+        if row is None:
+            return None
+        return AccessKey(row["public_key"], row["kind"], row["account_id"], row["app_id"], row["tenant_id"],
+                         row["scope"], row["description"])
+
+    def add_service_key(self, key_hash: str, key: AccessKey, now: float) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO access_keys (key_hash, public_key, kind, account_id, app_id, tenant_id, scope, "
+                "description, created_at) VALUES (?, ?, 'SERVICE', ?, ?, ?, ?, ?, ?)",
+                (key_hash, key.public_key, key.account_id, key.app_id, key.tenant_id, key.scope, key.description, now),
+            )
+
+    # --- apps ----------------------------------------------------------------------------------------------
+
+    def add_app(self, app: AppRecord) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("INSERT INTO apps (id, account_id, name, active, created_at, updated_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         (app.id, app.account_id, app.name, int(app.active), app.created_at, app.created_at))
+
+    def get_app(self, app_id: str, account_id: str | None = None) -> AppRecord | None:
+        row = self.db.query_one("SELECT * FROM apps WHERE id = ?", (app_id,))
+        if row is None or (account_id is not None and row["account_id"] != account_id):
+            return None
+        return self._app(row)
+
+    def list_apps(self, account_id: str) -> list[AppRecord]:
+        rows = self.db.query("SELECT * FROM apps WHERE account_id = ? ORDER BY created_at, id", (account_id,))
+        return [self._app(row) for row in rows]
+
+    def save_app(self, app: AppRecord, now: float) -> None:
+        """Write the app and both services' settings at once (the update was validated as a whole)."""
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE apps SET name = ?, active = ?, updated_at = ? WHERE id = ?",
+                         (app.name, int(app.active), now, app.id))
+            conn.execute("DELETE FROM app_services WHERE app_id = ?", (app.id,))
+            conn.execute("DELETE FROM additional_secrets WHERE app_id = ?", (app.id,))
+            for service, settings in app.services.items():
+                main = settings.main
+                conn.execute(
+                    "INSERT INTO app_services VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (app.id, service.value, main and main.client_id, main and main.client_secret,
+                     main and main.oauth_callback, int(settings.use_test_environment), int(settings.use_implicit)),
+                )
+                conn.executemany(
+                    "INSERT INTO additional_secrets VALUES (?, ?, ?, ?, ?, ?)",
+                    [(app.id, service.value, i, s.client_id, s.client_secret, s.oauth_callback)
+                     for i, s in enumerate(settings.additional)],
+                )
+
+    def _app(self, row: sqlite3.Row) -> AppRecord:
+        services: dict[AnafService, ServiceSettings] = {}
+        extras: dict[str, list[ClientSecret]] = {}
+        for extra in self.db.query("SELECT * FROM additional_secrets WHERE app_id = ? ORDER BY service, position",
+                                   (row["id"],)):
+            extras.setdefault(extra["service"], []).append(
+                ClientSecret(extra["client_id"], extra["client_secret"], extra["oauth_callback"]))
+        for svc in self.db.query("SELECT * FROM app_services WHERE app_id = ?", (row["id"],)):
+            main = None
+            if svc["client_id"] is not None:
+                main = ClientSecret(svc["client_id"], svc["client_secret"], svc["oauth_callback"])
+            services[AnafService(svc["service"])] = ServiceSettings(
+                main, tuple(extras.get(svc["service"], ())), bool(svc["use_test_environment"]),
+                bool(svc["use_implicit"]))
+        return AppRecord(row["id"], row["account_id"], row["name"], bool(row["active"]), row["created_at"], services)
+
+    # --- tenants and organizations -------------------------------------------------------------------------
+
+    def add_tenant(self, tenant: Tenant) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("INSERT INTO tenants VALUES (?, ?, ?, ?)",
+                         (tenant.id, tenant.account_id, tenant.name, tenant.created_at))
+
+    def get_tenant(self, tenant_id: str, account_id: str) -> Tenant | None:
+        row = self.db.query_one("SELECT * FROM tenants WHERE id = ? AND account_id = ?", (tenant_id, account_id))
+        return None if row is None else Tenant(row["id"], row["account_id"], row["name"], row["created_at"])
+
+    def list_tenants(self, account_id: str) -> list[Tenant]:
+        rows = self.db.query("SELECT * FROM tenants WHERE account_id = ? ORDER BY created_at, id", (account_id,))
+        return [Tenant(r["id"], r["account_id"], r["name"], r["created_at"]) for r in rows]
+
+    def add_organization(self, org: Organization) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("INSERT INTO organizations VALUES (?, ?, ?, ?, ?)",
+                         (org.id, org.tenant_id, org.name, org.tin, org.created_at))
+
+    def get_organization(self, org_id: str, tenant_id: str) -> Organization | None:
+        row = self.db.query_one("SELECT * FROM organizations WHERE id = ? AND tenant_id = ?", (org_id, tenant_id))
+        return None if row is None else Organization(*tuple(row))
+
+    def list_organizations(self, tenant_id: str) -> list[Organization]:
+        rows = self.db.query("SELECT * FROM organizations WHERE tenant_id = ? ORDER BY created_at, id", (tenant_id,))
+        return [Organization(*tuple(r)) for r in rows]
+
+    # --- pending authorization requests --------------------------------------------------------------------
+
+    def add_request(self, request: PendingRequest, state_hash: str) -> None:
+        r = request
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO authorization_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                (r.id, state_hash, r.tenant_id, r.app_id, r.organization_id, r.scope.value, r.client_id,
+                 r.oauth_callback, r.secret_source.value, r.reason, r.return_url, r.created_at, r.expires_at),
+            )
+
+    def claim_request(self, state_hash: str, tenant_id: str | None, now: float,
+                      oauth_callback: str | None = None) -> PendingRequest | None:
+        """Mark the live, unused request with this state (of this tenant, for this callback) as used and return it.
+
+        One UPDATE: two callbacks racing with the same state cannot both win.
+        """
+        with self.db.transaction() as conn:
+            row = conn.execute(
+                "UPDATE authorization_requests SET used_at = ? WHERE state_hash = ? AND used_at IS NULL "
+                "AND expires_at > ? AND (? IS NULL OR tenant_id = ?) AND (? IS NULL OR oauth_callback = ?) RETURNING *",
+                (now, state_hash, now, tenant_id, tenant_id, oauth_callback, oauth_callback),
+            ).fetchone()
+        return None if row is None else _request(row)
+
+    def find_request(self, state_hash: str, tenant_id: str | None) -> PendingRequest | None:
+        """The request with this state whatever its condition (to explain why it cannot be used)."""
+        row = self.db.query_one(
+            "SELECT * FROM authorization_requests WHERE state_hash = ? AND (? IS NULL OR tenant_id = ?)",
+            (state_hash, tenant_id, tenant_id))
+        return None if row is None else _request(row)
+
+    # --- authorizations ------------------------------------------------------------------------------------
+
+    def replace_authorization(self, auth: Authorization) -> None:
+        """Store the tokens for (organization, scope), replacing an older authorization of the same pair."""
+        a = auth
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM authorizations WHERE organization_id = ? AND scope = ?",
+                         (a.organization_id, a.scope.value))
+            conn.execute(
+                "INSERT INTO authorizations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (a.id, a.tenant_id, a.app_id, a.organization_id, a.scope.value, a.secret_source.value, a.client_id,
+                 a.oauth_callback, a.reason, a.access_token, a.refresh_token, a.access_expires_at,
+                 a.refresh_expires_at, a.status, a.status_message, a.created_at, a.updated_at),
+            )
+
+    def get_authorization(self, auth_id: str, tenant_id: str | None) -> Authorization | None:
+        row = self.db.query_one("SELECT * FROM authorizations WHERE id = ? AND (? IS NULL OR tenant_id = ?)",
+                                (auth_id, tenant_id, tenant_id))
+        return None if row is None else _authorization(row)
+
+    def list_authorizations(self, tenant_id: str, organization_id: str,
+                            scope: AnafService | None = None) -> list[Authorization]:
+        rows = self.db.query(
+            "SELECT * FROM authorizations WHERE tenant_id = ? AND organization_id = ? AND (? IS NULL OR scope = ?) "
+            "ORDER BY scope", (tenant_id, organization_id, scope and scope.value, scope and scope.value))
+        return [_authorization(r) for r in rows]
+
+    def due_for_refresh(self, before: float, now: float) -> list[str]:
+        """Active authorizations whose access token expires before ``before`` and can still be refreshed."""
+        rows = self.db.query(
+            "SELECT id FROM authorizations WHERE status = ? AND access_expires_at <= ? AND refresh_expires_at > ? "
+            "ORDER BY access_expires_at", (ACTIVE, before, now))
+        return [r["id"] for r in rows]
+
+    def rotate_tokens(self, auth_id: str, old_refresh_token: str, access_token: str, refresh_token: str,
+                      access_expires_at: float, refresh_expires_at: float, now: float) -> bool:
+        """Swap in refreshed tokens, only if nobody rotated them meanwhile (compare-and-set)."""
+        with self.db.transaction() as conn:
+            done = conn.execute(
+                "UPDATE authorizations SET access_token = ?, refresh_token = ?, access_expires_at = ?, "
+                "refresh_expires_at = ?, status = ?, status_message = NULL, updated_at = ? "
+                "WHERE id = ? AND refresh_token = ?",
+                (access_token, refresh_token, access_expires_at, refresh_expires_at, ACTIVE, now, auth_id,
+                 old_refresh_token),
+            ).rowcount
+        return done == 1
+
+    def set_status(self, auth_id: str, status: str, message: str | None, now: float) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE authorizations SET status = ?, status_message = ?, updated_at = ? WHERE id = ?",
+                         (status, message, now, auth_id))
+
+    def delete_authorization(self, auth_id: str, tenant_id: str) -> Authorization | None:
+        with self.db.transaction() as conn:
+            row = conn.execute("DELETE FROM authorizations WHERE id = ? AND tenant_id = ? RETURNING *",
+                               (auth_id, tenant_id)).fetchone()
+        return None if row is None else _authorization(row)
+
+    # --- settings, snapshots ---------------------------------------------------------------------------------
+
+    def get_setting(self, name: str) -> str | None:
+        row = self.db.query_one("SELECT value FROM settings WHERE name = ?", (name,))
+        return None if row is None else str(row["value"])
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                         (name, value))
+
+    @property
+    def baseline_path(self) -> Path | None:
+        return None if self.data_dir is None else self.data_dir / "sbs.baseline.db"
+
+    def snapshot(self) -> None:
+        """Make the current data the baseline `reset()` returns to (kept on disk when there is a data dir)."""
+        if self.baseline_path is not None:
+            self.db.snapshot(self.baseline_path)
+        else:
+            self._memory_baseline = self.db.snapshot(None)
+
+    def reset(self) -> bool:
+        """Back to the baseline; False when there is none (the caller then starts from an empty database)."""
+        if self.baseline_path is not None and self.baseline_path.exists():
+            self.db.restore(self.baseline_path)
+            return True
+        if self._memory_baseline is not None:
+            self.db.restore(self._memory_baseline)
+            return True
+        empty = Database(None, SCHEMA)
+        try:
+            self.db.restore(empty.snapshot(None))  # type: ignore[arg-type]
+        finally:
+            empty.close()
+        return False
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _request(row: sqlite3.Row) -> PendingRequest:
+    return PendingRequest(
+        row["id"], row["tenant_id"], row["app_id"], row["organization_id"], AnafService(row["scope"]),
+        row["client_id"], row["oauth_callback"], SecretSource(row["secret_source"]), row["reason"],
+        row["return_url"], row["created_at"], row["expires_at"], row["used_at"])
+
+
+def _authorization(row: sqlite3.Row) -> Authorization:
+    values: dict[str, Any] = dict(row)
+    values["scope"] = AnafService(values["scope"])
+    values["secret_source"] = SecretSource(values["secret_source"])
+    return Authorization(**values)
