@@ -29,7 +29,7 @@ UPDATE_APP = (
 
 ORGANIZATIONS = "query organizations {\n  organizations { id name tin }\n}\n"
 
-REQUEST_FIELDS = "id authorizationUrl state oauthCallback clientId secretSource expiresAt"
+REQUEST_FIELDS = "id authorizationUrl state oauthCallback clientId secretSource reason expiresAt"
 
 GENERATE_AUTHORIZATION_REQUEST = (
     "mutation generateAuthorizationRequest($organizationId: ID!, $scope: AnafScope!, $oauthCallback: String,"
@@ -40,7 +40,7 @@ GENERATE_AUTHORIZATION_REQUEST = (
 )
 
 AUTHORIZATION_FIELDS = (
-    "id organizationId scope createdAt updatedAt secretSource clientId oauthCallback"
+    "id organizationId scope createdAt updatedAt secretSource clientId oauthCallback reason"
     " accessTokenExpiresAt refreshTokenExpiresAt status statusMessage"
 )
 
@@ -61,6 +61,16 @@ REFRESH_AUTHORIZATION = (
     f"    {AUTHORIZATION_FIELDS}\n  }}\n}}\n"
 )
 
-TEST_AUTHORIZATION = "mutation testAuthorization($id: ID!) {\n  testAuthorization(id: $id)\n}\n"
+AUTHORIZATION = (
+    "query authorization($id: ID!) {\n  authorization(id: $id) {\n"
+    f"    {AUTHORIZATION_FIELDS}\n  }}\n}}\n"
+)
 
-DELETE_AUTHORIZATION = "mutation deleteAuthorization($id: ID!) {\n  deleteAuthorization(id: $id)\n}\n"
+TEST_AUTHORIZATION = (
+    "mutation testAuthorization($id: ID!, $name: String) {\n  testAuthorization(id: $id, name: $name) {\n"
+    "    answer httpStatus endpoint refreshed environment apiBaseUrl\n  }\n}\n"
+)
+
+DELETE_AUTHORIZATION = (
+    "mutation deleteAuthorization($id: ID!) {\n  deleteAuthorization(id: $id) { id revoked revokeError }\n}\n"
+)

@@ -17,6 +17,7 @@ from sandbox.journal import Journal
 ACCOUNT_API = "/account-api/graphql"
 ORGANIZATIONS_API = "/organizations-api/graphql"
 OAUTH_API = "/ro-anaf-oauth-api/graphql"
+TEST_NAME = "demo-tenant-app"
 
 # Which key each API takes, and the setting a person fixes when it is missing or refused.
 KEY_SETTINGS = {
@@ -92,11 +93,13 @@ class SbsClient(Protocol):
 
     def authorizations(self, scope: str) -> list[dict[str, Any]]: ...
 
+    def authorization(self, authorization_id: str) -> dict[str, Any] | None: ...
+
     def refresh_authorization(self, authorization_id: str) -> dict[str, Any]: ...
 
-    def test_authorization(self, authorization_id: str) -> str: ...
+    def test_authorization(self, authorization_id: str) -> dict[str, Any]: ...
 
-    def delete_authorization(self, authorization_id: str) -> None: ...
+    def delete_authorization(self, authorization_id: str) -> dict[str, Any]: ...
 
 
 class HttpSbsClient:
@@ -156,16 +159,22 @@ class HttpSbsClient:
         variables = {"organizationId": self._need_organization_id(), "scope": scope}
         return self._data(OAUTH_API, "authorizations", documents.AUTHORIZATIONS, variables)["authorizations"]
 
+    def authorization(self, authorization_id: str) -> dict[str, Any] | None:
+        return self._data(OAUTH_API, "authorization", documents.AUTHORIZATION, {"id": authorization_id})["authorization"]
+
     def refresh_authorization(self, authorization_id: str) -> dict[str, Any]:
         data = self._data(OAUTH_API, "refreshAuthorization", documents.REFRESH_AUTHORIZATION, {"id": authorization_id})
         return data["refreshAuthorization"]
 
-    def test_authorization(self, authorization_id: str) -> str:
-        data = self._data(OAUTH_API, "testAuthorization", documents.TEST_AUTHORIZATION, {"id": authorization_id})
-        return str(data["testAuthorization"])
+    def test_authorization(self, authorization_id: str) -> dict[str, Any]:
+        """ANAF's TestOauth answer through SBS: `{answer httpStatus endpoint refreshed environment apiBaseUrl}`."""
+        variables = {"id": authorization_id, "name": TEST_NAME}
+        return self._data(OAUTH_API, "testAuthorization", documents.TEST_AUTHORIZATION, variables)["testAuthorization"]
 
-    def delete_authorization(self, authorization_id: str) -> None:
-        self._data(OAUTH_API, "deleteAuthorization", documents.DELETE_AUTHORIZATION, {"id": authorization_id})
+    def delete_authorization(self, authorization_id: str) -> dict[str, Any]:
+        """`{id revoked revokeError}`: SBS deletes it and revokes its tokens at ANAF."""
+        data = self._data(OAUTH_API, "deleteAuthorization", documents.DELETE_AUTHORIZATION, {"id": authorization_id})
+        return data["deleteAuthorization"]
 
     def run(self, api: str, operation: str, document: str, variables: dict[str, Any]) -> Exchange:
         """POST one document to ``api`` with the key it takes; raises SbsError only when the demo lacks the key."""

@@ -62,12 +62,11 @@ def take_flow_by_state(state: str | None) -> str | None:
     return None
 
 
-def take_flow_via_sbs() -> str | None:
-    """The newest pending flow that SBS finishes on its own callback (the implicit rule), forgotten once taken."""
-    pending = list(session.get("pending", []))
-    for item in reversed(pending):
-        if item.get("sbs"):
-            pending.remove(item)
-            session["pending"] = pending
-            return str(item["flow"])
-    return None
+def flows_via_sbs() -> list[str]:
+    """The pending flows SBS finishes on its own callback (the implicit rule), newest first."""
+    return [str(item["flow"]) for item in reversed(session.get("pending", [])) if item.get("sbs")]
+
+
+def forget_flow(flow_id: str) -> None:
+    """Drop a pending flow once its answer came back."""
+    session["pending"] = [item for item in session.get("pending", []) if item.get("flow") != flow_id]

@@ -230,13 +230,25 @@ def place_errors(
     """
     placed: dict[str, list[str]] = {}
     general: list[str] = []
-    for message, extensions in errors:
+    for message, extensions in _each_field(errors):
         target = _target(service, locate(message, extensions), message, plan, form)
         if target is None:
             general.append(message)
         else:
             placed.setdefault(target, []).append(message)
     return placed, general
+
+
+def _each_field(errors: Iterable[tuple[str, Mapping[str, Any]]]) -> Iterable[tuple[str, Mapping[str, Any]]]:
+    """One (message, extensions) per invalid field: SBS lists them all in one error's `invalidFields`."""
+    for message, extensions in errors:
+        listed = extensions.get("invalidFields")
+        if not isinstance(listed, list) or not listed:
+            yield message, extensions
+            continue
+        for item in listed:
+            if isinstance(item, Mapping) and isinstance(item.get("field"), str):
+                yield f"{item['field']}: {item.get('message', 'is invalid')}", {"field": item["field"]}
 
 
 def _target(service: Service, ref: FieldRef | None, message: str, plan: Plan, form: SettingsForm) -> str | None:

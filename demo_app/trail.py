@@ -91,13 +91,13 @@ def build_trail(journals: Mapping[str, Iterable[Mapping[str, Any]]], until: floa
             target = lane_of(entry.get("target")) or "anaf"
             path = urlsplit(str(entry.get("path", ""))).path or str(entry.get("path", ""))
             twin = _find_twin(entries.get(target, []), entry, path, paired, target)
-            status = int(entry.get("status") or 0)
-            operation = entry.get("operation")
+            facts = dict(entry)
             if twin is not None:
                 paired.add((target, id(twin)))
-                operation = operation or twin.get("operation")
-            steps.append(Step(lane, target, str(entry.get("method", "")), path, status, _start(entry), operation,
-                              _detail(entry)))
+                # The callee knows what the call was (client id, grant type); the caller knows why it made it.
+                facts = {**twin, **{k: v for k, v in entry.items() if v is not None}}
+            steps.append(Step(lane, target, str(entry.get("method", "")), path, int(entry.get("status") or 0),
+                              _start(entry), facts.get("operation"), _detail(facts)))
     for lane, items in entries.items():
         for entry in items:
             if entry.get("direction") == "out" or (lane, id(entry)) in paired:

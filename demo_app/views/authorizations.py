@@ -51,11 +51,13 @@ def refresh(authorization_id: str) -> Response:
 def test(authorization_id: str) -> Response:
     """Let SBS call ANAF's TestOauth hello with the stored token, and show ANAF's answer."""
     try:
-        answer = deps().sbs.test_authorization(authorization_id)
+        result = deps().sbs.test_authorization(authorization_id)
     except SbsError as exc:
         flash(f"The token did not work: {exc.message} ({exc.code})", "error")
     else:
-        flash(f"ANAF answered: {answer}", "ok")
+        refreshed = " (SBS refreshed the token first)" if result.get("refreshed") else ""
+        flash(f"ANAF answered HTTP {result.get('httpStatus')}: {result.get('answer')} — from {result.get('endpoint')}, "
+              f"{result.get('environment')} environment{refreshed}.", "ok")
     return _back(authorization_id)
 
 
@@ -63,11 +65,13 @@ def test(authorization_id: str) -> Response:
 def delete(authorization_id: str) -> Response:
     """Delete it at SBS, which revokes the tokens at ANAF."""
     try:
-        deps().sbs.delete_authorization(authorization_id)
+        deleted = deps().sbs.delete_authorization(authorization_id)
     except SbsError as exc:
         flash(f"SBS did not delete it: {exc.message} ({exc.code})", "error")
     else:
-        flash("Deleted: SBS revoked its tokens at ANAF. Connect again from the home page to get a new one.", "ok")
+        revoked = ("SBS revoked its tokens at ANAF" if deleted.get("revoked")
+                   else f"ANAF did not confirm the revocation ({deleted.get('revokeError')})")
+        flash(f"Deleted: {revoked}. Connect again from the home page to get a new one.", "ok")
     return redirect(url_for("authorizations.listing"), 303)
 
 

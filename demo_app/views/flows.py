@@ -27,9 +27,9 @@ OUTCOMES = {
                "ANAF sent error=access_denied instead of a code. No token was issued; nothing changed at SBS."),
     "failed": ("Refused by SBS", "SBS did not complete this flow; its answer is below."),
 }
-SHOWN_REQUEST = ("clientId", "oauthCallback", "secretSource", "expiresAt")
-SHOWN_AUTHORIZATION = ("id", "scope", "secretSource", "clientId", "oauthCallback", "status", "statusMessage",
-                       "accessTokenExpiresAt", "refreshTokenExpiresAt")
+SHOWN_REQUEST = ("id", "clientId", "oauthCallback", "secretSource", "reason", "expiresAt")
+SHOWN_AUTHORIZATION = ("id", "scope", "secretSource", "clientId", "oauthCallback", "reason", "status",
+                       "statusMessage", "accessTokenExpiresAt", "refreshTokenExpiresAt")
 
 
 @bp.post("/connect")
@@ -103,29 +103,31 @@ def callback(name: str) -> Response | tuple[str, int]:
 def sbs_return() -> Response | tuple[str, int]:
     """Where SBS sends the browser after finishing a flow on its own callback (the implicit rule)."""
     d = deps()
-    flow_id = sessions.take_flow_via_sbs()
-    flow = d.store.flow(flow_id) if flow_id else None
+    request_id = request.args.get("authorizationRequestId")
+    waiting = [f for flow_id in sessions.flows_via_sbs() if (f := d.store.flow(flow_id)) is not None]
+    flow = next((f for f in waiting if request_id is None or f.request.get("id") == request_id), None)
     if flow is None:
         return render_template("refused.html", title="No flow is waiting for SBS",
-                               reason="This browser has no flow in progress that SBS was to finish. Start one "
-                                      "from an implicit Connect card on the home page."), 400
+                               reason="This browser has no flow in progress that SBS was to finish (or SBS named "
+                                      "another one). Start one from an implicit Connect card on the home page."), 400
+    sessions.forget_flow(flow.id)
     error, authorization_id = request.args.get("error"), request.args.get("authorizationId")
     if error:
+        note(error=error)
         d.store.finish_flow(flow.id, "denied" if error == "access_denied" else "failed",
                             {"anafError": error, "error": {"code": "SBS_RETURN", "message": error}}, time.time())
+        return redirect(url_for("flows.result", flow_id=flow.id), 303)
+    try:
+        found = d.sbs.authorization(authorization_id) if authorization_id else None
+    except SbsError as exc:
+        d.store.finish_flow(flow.id, "failed", {"error": _error(exc)}, time.time())
+        return redirect(url_for("flows.result", flow_id=flow.id), 303)
+    if found is None:
+        d.store.finish_flow(flow.id, "failed", {"error": {"code": "NOT_FOUND", "message": "SBS sent the browser "
+                            "back without an authorization this tenant can see."}}, time.time())
     else:
-        found = None
-        try:
-            found = next((a for a in d.sbs.authorizations(flow.scope) if a.get("id") == authorization_id), None)
-        except SbsError as exc:
-            d.store.finish_flow(flow.id, "failed", {"error": _error(exc)}, time.time())
-        if found is not None:
-            note(secret_source=found.get("secretSource"), client_id=found.get("clientId"))
-            d.store.finish_flow(flow.id, "done", {"authorization": _authorization(found)}, time.time())
-        else:
-            d.store.finish_flow(flow.id, "failed", {"error": {"code": "NOT_FOUND", "message":
-                                f"SBS sent back authorizationId {authorization_id!r}, which is not among this "
-                                "organization's authorizations."}}, time.time())
+        note(secret_source=found.get("secretSource"), client_id=found.get("clientId"))
+        d.store.finish_flow(flow.id, "done", {"authorization": _authorization(found)}, time.time())
     return redirect(url_for("flows.result", flow_id=flow.id), 303)
 
 

@@ -1,0 +1,154 @@
+"""The settings editor (`updateApp`) and the authorizations page, through the test client."""
+from __future__ import annotations
+
+import copy
+import html
+import re
+
+
+def text(response):
+    return html.unescape(response.get_data(as_text=True))
+
+
+def form_of(page: str) -> dict[str, str]:
+    """The editor's fields as the browser would send them untouched (checkboxes only when checked)."""
+    fields = {}
+    for tag in re.findall(r"<input [^>]*>", page):
+        name = re.search(r'name="([^"]+)"', tag)
+        if name is None:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        if 'type="checkbox"' in tag and "checked" not in tag:
+            continue
+        fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    return fields
+
+
+def editor(client, slug="efactura"):
+    page = client.get(f"/settings/{slug}").get_data(as_text=True)
+    return form_of(page.split('class="panel editor"', 1)[1].split("</form>", 1)[0])
+
+
+def test_editor_shows_settings_without_secrets(client, seeded_secrets):
+    response = client.get("/settings/efactura")
+    page = text(response)
+    assert response.status_code == 200
+    fields = editor(client)
+    assert fields["main-clientId"] == "client-main"
+    assert fields["main-clientSecret"] == ""
+    assert fields["add-0-oauthCallback"] == "http://demo.test/anaf/callback/branch"
+    assert fields["add-1-clientId"] == ""  # an empty row to add a secret
+    assert fields["testEnvironment"] == "1" and "implicit" not in fields
+    for value in seeded_secrets:
+        assert value not in page
+
+
+def test_adding_an_additional_secret_sends_only_that_list_and_shows_the_exchange(client, fake_sbs, seeded_secrets):
+    fields = editor(client)
+    fields.update({"add-1-clientId": "client-new", "add-1-clientSecret": "brand-new-secret",
+                   "add-1-oauthCallback": "http://demo.test/anaf/callback/shop"})
+    response = client.post("/settings/efactura", data=fields)
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    stored = fake_sbs.stored["roAnafEfacturaAdditionalClientSecrets"]
+    assert [s["clientId"] for s in stored] == ["client-branch", "client-new"]
+    assert stored[0]["clientSecret"] == seeded_secrets[1]  # kept: the blank field means "unchanged"
+    assert stored[1]["clientSecret"] == "brand-new-secret"
+    assert "Sent, and SBS accepted it" in page
+    assert "mutation updateApp" in page
+    sent = page.split('data-testid="sent-variables">', 1)[1].split("</pre>", 1)[0]
+    assert '"roAnafEfacturaAdditionalClientSecrets"' in sent and '"roAnafEfacturaClientSecret"' not in sent
+    assert '"clientSecret": "********"' in sent
+    for value in (*seeded_secrets, "brand-new-secret"):
+        assert value not in page
+
+
+def test_invalid_callback_is_shown_next_to_its_field_and_nothing_changes(client, fake_sbs):
+    before = copy.deepcopy(fake_sbs.stored)
+    fields = editor(client)
+    fields.update({"add-1-clientId": "client-new", "add-1-clientSecret": "s3",
+                   "add-1-oauthCallback": "http://shop.example.com/cb"})
+    response = client.post("/settings/efactura", data=fields)
+    page = text(response)
+    assert response.status_code == 422
+    error = re.search(r'data-testid="error-add-1-oauthCallback">([^<]+)<', page)
+    assert error and "must use https://" in error.group(1)
+    assert 'id="add-1-oauthCallback"' in page and 'value="http://shop.example.com/cb"' in page  # kept as typed
+    assert "Nothing was changed" in page and "Sent, and SBS refused it" in page
+    assert fake_sbs.stored == before
+    assert "s3" not in re.sub(r'"[^"]*s3[^"]*"', "", page.split('data-testid="sent-variables">')[1].split("</pre>")[0])
+
+
+def test_missing_client_id_on_main_is_shown_next_to_it(client, fake_sbs):
+    before = copy.deepcopy(fake_sbs.stored)
+    fields = editor(client)
+    fields["main-clientId"] = ""
+    response = client.post("/settings/efactura", data=fields)
+    page = text(response)
+    assert response.status_code == 422
+    assert re.search(r'data-testid="error-main-clientId">input\.roAnafEfacturaClientSecret\.clientId: is required<',
+                     page)
+    assert fake_sbs.stored == before
+
+
+def test_removing_an_additional_secret_and_turning_implicit_on(client, fake_sbs):
+    fields = editor(client)
+    fields["add-0-remove"] = "1"
+    fields["implicit"] = "1"
+    response = client.post("/settings/efactura", data=fields)
+    assert response.status_code == 302
+    assert fake_sbs.stored["roAnafEfacturaAdditionalClientSecrets"] == []
+    assert fake_sbs.stored["roAnafEfacturaUseImplicitClientSecret"] is True
+    home = text(client.get("/"))
+    assert 'data-testid="card-efactura-implicit"' in home
+    assert 'data-testid="card-efactura-additional-0"' not in home
+
+
+def test_submitting_an_unchanged_form_sends_nothing(client, fake_sbs):
+    response = client.post("/settings/etransport", data=editor(client, "etransport"))
+    assert response.status_code == 302
+    assert "updateApp" not in fake_sbs.calls
+    assert "Nothing to send" in text(client.get(response.headers["Location"]))
+
+
+def _authorize(client, csrf, query):
+    token = csrf(client)
+    started = client.post("/connect", data={"csrf_token": token, "service": "efactura", "card": "omitted",
+                                            "callback": ""})
+    state = query(started.headers["Location"])["state"]
+    client.get("/anaf/callback/main", query_string={"code": "c", "state": state})
+    return token
+
+
+def test_authorizations_list_refresh_test_and_delete(client, csrf, query, fake_sbs):
+    assert "None yet" in text(client.get("/authorizations"))
+    token = _authorize(client, csrf, query)
+    page = text(client.get("/authorizations"))
+    assert 'data-testid="status">ACTIVE<' in page and "2025-04-01T00:00:00Z" in page
+
+    refreshed = client.post("/authorizations/auth-efactura/refresh", data={"csrf_token": token})
+    assert refreshed.status_code == 303
+    assert "the access token now expires at 2025-07-01T00:00:00Z" in text(client.get("/authorizations"))
+
+    client.post("/authorizations/auth-efactura/test", data={"csrf_token": token})
+    assert 'ANAF answered HTTP 200: Hello, "demo-tenant-app"' in text(client.get("/authorizations"))
+
+    client.post("/authorizations/auth-efactura/delete", data={"csrf_token": token})
+    page = text(client.get("/authorizations"))
+    assert "SBS revoked its tokens at ANAF" in page
+    assert fake_sbs.held == {}
+
+
+def test_needs_reauthorization_shows_its_message(client, csrf, query, fake_sbs):
+    _authorize(client, csrf, query)
+    fake_sbs.held["auth-efactura"].update(
+        status="NEEDS_REAUTHORIZATION", statusMessage="The callback that authorized it is no longer configured.")
+    page = text(client.get("/authorizations"))
+    assert 'data-testid="status">NEEDS_REAUTHORIZATION<' in page
+    assert "no longer configured" in page
+
+
+def test_refresh_of_unknown_authorization_shows_sbs_error(client, csrf):
+    response = client.post("/authorizations/nope/refresh", data={"csrf_token": csrf(client)})
+    assert response.status_code == 303
+    assert "SBS did not refresh it: no authorization nope (NOT_FOUND)" in text(client.get("/authorizations"))
