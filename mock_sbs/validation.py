@@ -181,13 +181,18 @@ def _secret(raw: Any, path: str, problems: list[FieldProblem]) -> ClientSecret |
 
 
 def _check_unique_callbacks(origins: list[tuple[str, bool, ClientSecret]], problems: list[FieldProblem]) -> None:
-    """No callback twice within one service (main and additional together): rules 1 and 2 would be ambiguous."""
-    first_seen: dict[str, str] = {}
+    """No callback twice within one service (main and additional together): rules 1 and 2 would be ambiguous.
+
+    The problem is reported on the input field, whichever of the two places came from the input.
+    """
+    first_seen: dict[str, tuple[str, bool]] = {}
     for where, from_input, secret in origins:
-        earlier = first_seen.setdefault(secret.oauth_callback, where)
-        if earlier != where and from_input:
-            problems.append(FieldProblem(
-                f"{where}.oauthCallback",
-                f"{secret.oauth_callback} is already used by {earlier}; each callback may appear only once "
-                "per service (main and additional together)",
-            ))
+        earlier = first_seen.setdefault(secret.oauth_callback, (where, from_input))
+        if earlier[0] == where:
+            continue
+        field, other = (where, earlier[0]) if from_input else (earlier[0], where)
+        problems.append(FieldProblem(
+            f"{field}.oauthCallback",
+            f"{secret.oauth_callback} is already used by {other}; each callback may appear only once "
+            "per service (main and additional together)",
+        ))
