@@ -31,6 +31,7 @@ class ServerThread:
         # waitress reports the port as a string when one was asked for, as an int for port 0.
         self.port: int = int(self._server.effective_port)  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
+        self._stopping = False
 
     @property
     def url(self) -> str:
@@ -46,12 +47,21 @@ class ServerThread:
     def start(self, app: Callable[..., Any]) -> "ServerThread":
         """Serve ``app`` from a daemon thread."""
         self._app = app
-        self._thread = threading.Thread(target=self._server.run, name=f"wsgi-{self.port}", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"wsgi-{self.port}", daemon=True)
         self._thread.start()
         return self
 
+    def _run(self) -> None:
+        try:
+            self._server.run()
+        except OSError:
+            # stop() closes the sockets under the loop's select(): EBADF then means "stopped".
+            if not self._stopping:
+                raise
+
     def stop(self, timeout: float = 5.0) -> None:
         """Close the listening socket and every connection, then let the worker threads finish."""
+        self._stopping = True
         for dispatcher in list(self._server._map.values()):  # type: ignore[attr-defined]
             try:
                 dispatcher.close()
