@@ -227,7 +227,7 @@ APP_FIELDS = """id name active createdAt
   roAnafEtransportUseTestEnvironment roAnafEtransportUseImplicitClientSecret
   roAnafEtransportAdditionalClientSecrets { clientId clientSecret oauthCallback }"""
 AUTHORIZATION_FIELDS = """id organizationId scope createdAt updatedAt secretSource clientId oauthCallback
-  accessTokenExpiresAt refreshTokenExpiresAt status"""
+  reason accessTokenExpiresAt refreshTokenExpiresAt status statusMessage"""
 UPDATE_APP = "mutation($id: ID!, $input: UpdateAppInput!) { updateApp(id: $id, input: $input) { %s } }" % APP_FIELDS
 GET_APP = "query($id: ID!) { app(id: $id) { %s } }" % APP_FIELDS
 GENERATE = """mutation($input: GenerateAuthorizationRequestInput!) {
@@ -238,7 +238,8 @@ PROCESS = """mutation($input: ProcessAuthorizationResponseInput!) {
 LIST_AUTHORIZATIONS = """query($org: ID!, $scope: AnafScope) {
   authorizations(organizationId: $org, filter: {scope: $scope}) { %s } }""" % AUTHORIZATION_FIELDS
 REFRESH = "mutation($id: ID!) { refreshAuthorization(id: $id) { %s } }" % AUTHORIZATION_FIELDS
-TEST = "mutation($id: ID!) { testAuthorization(id: $id) }"
+TEST = "mutation($id: ID!, $name: String) { testAuthorization(id: $id, name: $name) { answer httpStatus refreshed } }"
+DELETE = "mutation($id: ID!) { deleteAuthorization(id: $id) { id } }"
 
 
 @dataclass(frozen=True)
@@ -350,9 +351,13 @@ class SbsClient(ControlPlane):
     def refresh_authorization(self, authorization_id: str) -> dict[str, Any]:
         return self.graphql("ro-anaf-oauth-api", REFRESH, {"id": authorization_id})["refreshAuthorization"]
 
-    def test_authorization(self, authorization_id: str) -> Any:
-        """SBS calls TestOauth hello with the stored token and returns ANAF's answer."""
-        return self.graphql("ro-anaf-oauth-api", TEST, {"id": authorization_id})["testAuthorization"]
+    def test_authorization(self, authorization_id: str, name: str = "SBS") -> dict[str, Any]:
+        """SBS calls TestOauth hello with the stored token: `{"answer","httpStatus","refreshed"}`."""
+        return self.graphql("ro-anaf-oauth-api", TEST, {"id": authorization_id, "name": name})["testAuthorization"]
+
+    def delete_authorization(self, authorization_id: str) -> None:
+        """Revoke the tokens at ANAF and forget the authorization."""
+        self.graphql("ro-anaf-oauth-api", DELETE, {"id": authorization_id})
 
 
 @dataclass
