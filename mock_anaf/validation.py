@@ -117,8 +117,8 @@ def identity(data: dict[str, Any], new_serial: str) -> tuple[str, str, list[str]
         if not isinstance(cif, str) or not _CIF.match(cif.strip().upper()):
             raise PortalError(f"cifs[{i}]", "must be a CIF of 2 to 10 digits, optionally prefixed by RO")
     cleaned = [c.strip().upper() for c in cifs]
-    if len(set(cleaned)) != len(cleaned):
-        raise PortalError("cifs", "a CIF is listed twice")
+    if len({c.removeprefix("RO") for c in cleaned}) != len(cleaned):
+        raise PortalError("cifs", "a CIF is listed twice (RO12345678 and 12345678 are the same company)")
     return serial.upper(), name.strip(), cleaned
 
 

@@ -1,0 +1,148 @@
+"""Code and refresh-token rules (RFC 6749 §4.1.2, §4.1.3, §6) with a fixed clock."""
+from __future__ import annotations
+
+import pytest
+
+from mock_anaf.errors import InvalidGrant
+from mock_anaf.grants import Grants, Lifetimes, access_problem, code_problem, refresh_problem
+from mock_anaf.store import AppRecord, CodeRecord, Identity, Store, TokenRecord
+from mock_anaf.tokens import SigningKey, TokenMinter
+from sandbox.clock import FixedClock
+
+CB = "https://erp.example.ro/cb"
+CODE = CodeRecord("h", "client-a", CB, "SER", ("1",), False, "g", expires_at=1060.0, used_at=None)
+
+
+@pytest.mark.parametrize(
+    ("code", "client_id", "redirect_uri", "now", "problem"),
+    [
+        pytest.param(CODE, "client-a", CB, 1000.0, None, id="fresh"),
+        pytest.param(CODE, "client-a", CB, 1059.9, None, id="last-moment"),
+        pytest.param(CODE, "client-a", CB, 1060.0, "expired", id="at-60-seconds"),
+        pytest.param(None, "client-a", CB, 1000.0, "Invalid authorization code", id="unknown"),
+        pytest.param(CODE, "client-b", CB, 1000.0, "another client", id="other-client"),
+        pytest.param(CODE, "client-a", CB + "/", 1000.0, "does not match", id="other-redirect"),
+        pytest.param(CODE, "client-a", None, 1000.0, "(redirect_uri) is missing", id="no-redirect"),
+    ],
+)
+def test_code_problem(code: CodeRecord | None, client_id: str, redirect_uri: str | None, now: float,
+                      problem: str | None) -> None:
+    found = code_problem(code, client_id, redirect_uri, now)
+    assert found == problem if problem is None else problem in (found or "")
+
+
+def _token(kind: str = "refresh", client: str = "client-a", revoked: float | None = None) -> TokenRecord:
+    return TokenRecord("h", kind, client, "g", "SER", ("1",), True, 0.0, 2000.0, revoked)
+
+
+@pytest.mark.parametrize(
+    ("token", "now", "problem"),
+    [
+        pytest.param(_token(), 1000.0, None, id="live"),
+        pytest.param(None, 1000.0, "Invalid refresh token", id="unknown"),
+        pytest.param(_token(kind="access"), 1000.0, "Invalid refresh token", id="access-token-given"),
+        pytest.param(_token(client="client-b"), 1000.0, "another client", id="other-client"),
+        pytest.param(_token(revoked=500.0), 1000.0, "already used or revoked", id="rotated"),
+        pytest.param(_token(), 2000.0, "expired", id="expired"),
+    ],
+)
+def test_refresh_problem(token: TokenRecord | None, now: float, problem: str | None) -> None:
+    found = refresh_problem(token, "client-a", now)
+    assert found == problem if problem is None else problem in (found or "")
+
+
+@pytest.mark.parametrize(
+    ("token", "now", "problem"),
+    [
+        pytest.param(_token(kind="access"), 1999.0, None, id="live"),
+        pytest.param(None, 1000.0, "unknown token", id="unknown"),
+        pytest.param(_token(kind="refresh"), 1000.0, "refresh token is not an access token", id="refresh-token"),
+        pytest.param(_token(kind="access", revoked=1.0), 1000.0, "revoked", id="revoked"),
+        pytest.param(_token(kind="access"), 2000.0, "expired", id="expired"),
+    ],
+)
+def test_access_problem(token: TokenRecord | None, now: float, problem: str | None) -> None:
+    assert access_problem(token, now) == problem if problem is None else problem in (access_problem(token, now) or "")
+
+
+@pytest.fixture()
+def world(signing_key: SigningKey):
+    clock = FixedClock(1_000_000.0)
+    store = Store(None)
+    app = AppRecord("client-a", "x" * 64, "app", "dev@x.ro", (CB,), ("EFACTURA",), 0.0, 0.0)
+    other = AppRecord("client-b", "y" * 64, "other", "dev@x.ro", (CB,), ("EFACTURA",), 0.0, 0.0)
+    store.add_app(app)
+    store.add_app(other)
+    grants = Grants(store, TokenMinter(signing_key, "iss", clock), clock, Lifetimes(60, 3600, 7200))
+    identity = Identity("SER", "Ana", ("12345674",))
+    yield grants, clock, app, other, identity
+    store.close()
+
+
+def test_code_is_single_use_and_replay_revokes_its_tokens(world) -> None:
+    grants, clock, app, _, identity = world
+    code = grants.issue_code(app, CB, identity, want_jwt=False)
+    pair = grants.exchange_code(app, code, CB, want_jwt=False)
+    assert grants.access_token(pair.access.value)[1] is None
+    with pytest.raises(InvalidGrant, match="already used"):
+        grants.exchange_code(app, code, CB, want_jwt=False)
+    assert grants.access_token(pair.access.value)[1] == "the token was revoked"
+    with pytest.raises(InvalidGrant, match="already used or revoked"):
+        grants.refresh(app, pair.refresh.value, want_jwt=False)
+
+
+def test_code_lives_60_seconds(world) -> None:
+    grants, clock, app, _, identity = world
+    code = grants.issue_code(app, CB, identity, want_jwt=False)
+    clock.advance(60)
+    with pytest.raises(InvalidGrant, match="expired"):
+        grants.exchange_code(app, code, CB, want_jwt=False)
+
+
+def test_wrong_client_or_redirect_leaves_the_code_usable(world) -> None:
+    grants, _, app, other, identity = world
+    code = grants.issue_code(app, CB, identity, want_jwt=False)
+    with pytest.raises(InvalidGrant, match="another client"):
+        grants.exchange_code(other, code, CB, want_jwt=False)
+    with pytest.raises(InvalidGrant, match="does not match"):
+        grants.exchange_code(app, code, CB + "?x=1", want_jwt=False)
+    assert grants.exchange_code(app, code, CB, want_jwt=False).expires_in == 3600
+
+
+def test_refresh_rotates_both_tokens(world) -> None:
+    grants, clock, app, _, identity = world
+    first = grants.exchange_code(app, grants.issue_code(app, CB, identity, False), CB, want_jwt=False)
+    clock.advance(10)
+    second = grants.refresh(app, first.refresh.value, want_jwt=False)
+    assert second.access.value != first.access.value and second.refresh.value != first.refresh.value
+    assert second.access.expires_at == first.access.expires_at + 10
+    with pytest.raises(InvalidGrant, match="already used or revoked"):
+        grants.refresh(app, first.refresh.value, want_jwt=False)
+    assert grants.refresh(app, second.refresh.value, want_jwt=False).access.value
+
+
+def test_refresh_keeps_the_jwt_format_of_the_grant(world) -> None:
+    grants, _, app, _, identity = world
+    first = grants.exchange_code(app, grants.issue_code(app, CB, identity, want_jwt=True), CB, want_jwt=False)
+    assert first.access.is_jwt and first.refresh.is_jwt
+    assert grants.refresh(app, first.refresh.value, want_jwt=False).access.is_jwt
+
+
+def test_refresh_token_expires(world) -> None:
+    grants, clock, app, _, identity = world
+    pair = grants.exchange_code(app, grants.issue_code(app, CB, identity, False), CB, want_jwt=False)
+    clock.advance(3600)
+    assert grants.access_token(pair.access.value)[1] == "the token has expired"
+    clock.advance(3600)
+    with pytest.raises(InvalidGrant, match="expired"):
+        grants.refresh(app, pair.refresh.value, want_jwt=False)
+
+
+def test_revoke_rules(world) -> None:
+    grants, _, app, other, identity = world
+    pair = grants.exchange_code(app, grants.issue_code(app, CB, identity, False), CB, want_jwt=False)
+    assert grants.revoke(other, pair.access.value) is False
+    assert grants.revoke(app, "unknown") is False
+    assert grants.access_token(pair.access.value)[1] is None
+    assert grants.revoke(app, pair.refresh.value) is True  # a refresh token takes its grant with it
+    assert grants.access_token(pair.access.value)[1] == "the token was revoked"
