@@ -432,12 +432,13 @@ def seed_running(anaf_url: str, sbs_url: str, demo_url: str, data_dir: Path, acc
     created = seeding.seed_sbs(session, sbs_url, state, callbacks, tin)
     state.sbs_url, state.demo_url = sbs_url, demo_url
     state.save(data_dir)
+    sbs = SbsClient(session, sbs_url, account_key, state.service_key or "", state.app_id or "",
+                    state.tenant_id or "", state.organization_id or "")
+    # Reading the implicit service makes SBS register its implicit ANAF app, which then belongs in the snapshot.
+    implicit = (sbs.app().get("roAnafEtransportClientSecret") or {}).get("clientId")
     if created:
         for url in (anaf_url, sbs_url):
             _check(session.post(f"{url}/__admin/snapshot", timeout=30), f"snapshot {url}")
-    sbs = SbsClient(session, sbs_url, account_key, state.service_key or "", state.app_id or "",
-                    state.tenant_id or "", state.organization_id or "")
-    implicit = (sbs.app().get("roAnafEtransportClientSecret") or {}).get("clientId")
     apps = {role: {"name": a.name, "clientId": a.client_id, "callbacks": a.callbacks}
             for role, a in state.anaf_apps.items() if role in wanted}
     apps["implicit"] = {"name": "sbs-managed-implicit", "clientId": implicit, "callbacks": [callbacks["implicit"]]}
