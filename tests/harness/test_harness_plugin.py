@@ -31,33 +31,28 @@ def test_the_plugin_is_registered_through_the_pytest11_entry_point() -> None:
     assert [ep.value for ep in found] == ["sandbox.pytest_plugin"]
 
 
-def test_loading_the_plugin_imports_no_service(tmp_path: Path) -> None:
-    result = run_pytest(tmp_path, {"test_unrelated.py": f"""
-        import sys
-
-        def test_unrelated(pytestconfig):
-            assert pytestconfig.pluginmanager.has_plugin("anaf_sandbox")
-            loaded = [m for m in {HEAVY!r} if m in sys.modules]
-            assert loaded == [], loaded
-        """})
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed" in result.stdout
-
-
-def test_options_can_be_overridden_in_a_conftest(tmp_path: Path) -> None:
+def test_another_suite_gets_the_plugin_light_and_configurable(tmp_path: Path) -> None:
+    """One separate pytest session: a test that never asks for the fixtures runs first, then one that does."""
     result = run_pytest(tmp_path, {
         "conftest.py": """
             import pytest
-            from sandbox.launcher import Options
 
             @pytest.fixture(scope="session")
             def anaf_sandbox_options():
+                from sandbox.launcher import Options
                 return Options(anaf_port=0, sbs_port=0, demo_port=0, data_dir=None, strict_client_auth=True)
             """,
-        "test_strict.py": """
-            import requests
+        "test_a_unrelated.py": f"""
+            import sys
 
+            def test_unrelated(pytestconfig):
+                assert pytestconfig.pluginmanager.has_plugin("anaf_sandbox")
+                loaded = [m for m in {HEAVY!r} if m in sys.modules]
+                assert loaded == [], loaded
+            """,
+        "test_b_strict.py": """
             def test_body_credentials_refused(anaf_sandbox):
+                import requests  # here, not at the top: collection must not load it for the check above
                 app = anaf_sandbox.anaf.register_app(["https://erp.example/cb"])
                 code = anaf_sandbox.anaf.authorize(app).code
                 refused = requests.post(anaf_sandbox.manifest["anaf"]["url"] + "/anaf-oauth2/v1/token", data={
@@ -68,7 +63,7 @@ def test_options_can_be_overridden_in_a_conftest(tmp_path: Path) -> None:
             """,
     })
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed" in result.stdout
+    assert "2 passed" in result.stdout
 
 
 def test_reset_returns_every_service_to_the_seed(anaf_sandbox) -> None:
