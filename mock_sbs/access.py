@@ -68,7 +68,6 @@ def authenticate(store: Store, raw_key: str | None, endpoint: str) -> Caller:
         allowed = parse_scope(key.scope) or SERVICE_APIS
         if endpoint not in allowed:
             raise Forbidden(f"This service access key's scope ({key.scope}) does not include {endpoint}.")
-        app = store.get_app(key.app_id or "")
-        if app is None or not app.active:
+        if not store.app_is_active(key.app_id or ""):
             raise Forbidden("The app of this service access key is not active.")
     return Caller(key.kind, key.account_id, key.app_id, key.tenant_id)

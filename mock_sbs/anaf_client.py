@@ -124,6 +124,8 @@ class HttpAnafClient:
         session = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = requests.Session()
+            # Mock ANAF is at a configured address: no proxy or netrc lookups from the environment per call.
+            session.trust_env = False
         started = time.perf_counter()
         try:
             response = session.request(method, url, timeout=self.timeout, allow_redirects=False, **kwargs)

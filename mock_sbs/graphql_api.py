@@ -9,13 +9,22 @@ Every error carries `extensions.code`.
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
-from typing import Any
+from typing import Any, Callable
 
 from ariadne import graphql_sync, unwrap_graphql_error
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, GraphQLSyntaxError, OperationDefinitionNode, parse
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    GraphQLSyntaxError,
+    OperationDefinitionNode,
+    parse,
+    validate,
+)
 
 from mock_sbs.errors import BadRequest, SbsError
 
@@ -57,28 +66,55 @@ def read_operation(raw: bytes) -> dict[str, Any]:
     return data
 
 
-def parse_document(data: dict[str, Any]) -> tuple[DocumentNode | None, str | None, dict[str, Any] | None]:
-    """The parsed document and the name of the operation that will run (for the journal), or a 400 body."""
-    try:
-        document = parse(data["query"])
-    except GraphQLSyntaxError as exc:
-        return None, None, {"errors": [format_error(exc)]}
-    name = data.get("operationName")
-    if not name:
-        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-        if len(operations) == 1 and operations[0].name is not None:
-            name = operations[0].name.value
-    return document, name and name[:100], None
+class DocumentCache:
+    """Parsed and validated documents by their text, per schema.
+
+    Clients send the same few documents over and over; validating one costs more than running it,
+    and the outcome depends only on the schema and the text, so it is kept (bounded, LRU).
+    """
+
+    def __init__(self, schema: GraphQLSchema, size: int = 256) -> None:
+        self.schema = schema
+        self._check = functools.lru_cache(maxsize=size)(self._parse_and_validate)
+
+    def _parse_and_validate(self, query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+        try:
+            document = parse(query)
+        except GraphQLSyntaxError as exc:
+            return None, (exc,)
+        return document, tuple(validate(self.schema, document))
+
+    def get(self, query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+        return self._check(query)
 
 
-def execute(schema: GraphQLSchema, data: dict[str, Any], document: DocumentNode,
-            context: Any) -> tuple[dict[str, Any], int]:
+def operation_name(document: DocumentNode, requested: str | None) -> str | None:
+    """The name of the operation that will run (for the journal), if there is one."""
+    if requested:
+        return requested[:100]
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) == 1 and operations[0].name is not None:
+        return operations[0].name.value
+    return None
+
+
+def execute(documents: DocumentCache, data: dict[str, Any], context: Any,
+            note: Callable[..., None]) -> tuple[dict[str, Any], int]:
     """Run the operation; the HTTP status is 400 when it could not start (see the module docstring)."""
-    _, result = graphql_sync(schema, data, context_value=context, query_document=document,
-                             error_formatter=format_error, logger=_Quiet(), introspection=True)
+    document, problems = documents.get(data["query"])
+    if document is None or problems:
+        return {"errors": [format_error(p) for p in problems]}, 400
+    note(operation=operation_name(document, data.get("operationName")))
+    _, result = graphql_sync(documents.schema, data, context_value=context, query_document=document,
+                             query_validator=_already_validated, error_formatter=format_error, logger=_Quiet(),
+                             introspection=True)
     errors = result.get("errors") or []
     request_level = result.get("data") is None and any("path" not in e for e in errors)
     return result, 400 if request_level else 200
+
+
+def _already_validated(*args: Any, **kwargs: Any) -> list[GraphQLError]:
+    return []
 
 
 def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from mock_sbs.access import ACCOUNT_API, ORGANIZATIONS_API, RO_ANAF_OAUTH_API, a
 from mock_sbs.config import CALLBACK_PATH
 from mock_sbs.console import examples
 from mock_sbs.errors import BadUserInput, PayloadTooLarge, SbsError
-from mock_sbs.graphql_api import error_body, execute, parse_document, read_operation
+from mock_sbs.graphql_api import error_body, execute, read_operation
 from mock_sbs.resolvers import Context
 from mock_sbs.runtime import Runtime
 
@@ -48,13 +48,8 @@ def create_blueprint() -> Blueprint:
         except SbsError as exc:
             journaling.note(error=exc.code)
             return jsonify(error_body(exc)), exc.status_code
-        document, operation, failed = parse_document(data)
-        journaling.note(operation=operation)
-        if document is None:
-            journaling.note(error="GRAPHQL_PARSE_FAILED")
-            return jsonify(failed), 400
         context = Context(caller, runtime.services, journaling.note)
-        result, status = execute(runtime.schemas[endpoint], data, document, context)
+        result, status = execute(runtime.documents[endpoint], data, context, journaling.note)
         if result.get("errors"):
             journaling.note(error=result["errors"][0].get("extensions", {}).get("code"))
         return jsonify(result), status

@@ -6,8 +6,6 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 
-from graphql import GraphQLSchema
-
 from sandbox.clock import Clock, OffsetClock
 from sandbox.journal import Journal
 
@@ -16,6 +14,7 @@ from mock_sbs.accounts import Accounts
 from mock_sbs.anaf_client import AnafClient, HttpAnafClient
 from mock_sbs.authorizations import Brokering
 from mock_sbs.config import Config
+from mock_sbs.graphql_api import DocumentCache
 from mock_sbs.implicit import ImplicitSecrets
 from mock_sbs.model import ClientSecret
 from mock_sbs.organizations import Organizations
@@ -43,7 +42,7 @@ class Runtime:
     store: Store
     anaf: AnafClient
     services: Services
-    schemas: dict[str, GraphQLSchema]
+    documents: dict[str, DocumentCache]
     _stop: threading.Event = field(default_factory=threading.Event)
     _sweeper: threading.Thread | None = None
 
@@ -62,7 +61,8 @@ class Runtime:
                               refresh_margin=config.refresh_margin, pending_ttl=config.pending_request_ttl)
         services = Services(Accounts(store, clock, implicit, new_id, new_token), Organizations(store, clock, new_id),
                             brokering, config.api_url, clock.now)
-        runtime = cls(config, clock, journal, store, anaf, services, build_schemas())
+        documents = {endpoint: DocumentCache(schema) for endpoint, schema in build_schemas().items()}
+        runtime = cls(config, clock, journal, store, anaf, services, documents)
         if store.baseline_path is not None and store.baseline_path.exists() and not store.db.query(
                 "SELECT 1 FROM accounts LIMIT 1"):
             store.reset()  # a data dir with a baseline but no data: start from the baseline

@@ -119,6 +119,10 @@ class Store:
             return None
         return self._app(row)
 
+    def app_is_active(self, app_id: str) -> bool:
+        row = self.db.query_one("SELECT active FROM apps WHERE id = ?", (app_id,))
+        return bool(row and row["active"])
+
     def list_apps(self, account_id: str) -> list[AppRecord]:
         rows = self.db.query("SELECT * FROM apps WHERE account_id = ? ORDER BY created_at, id", (account_id,))
         return [self._app(row) for row in rows]
