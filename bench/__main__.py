@@ -1,0 +1,107 @@
+"""`make bench` / `python -m bench`: every benchmark of the sandbox, printed as one table.
+
+Against one `anaf-sandbox up` subprocess (free ports, fresh temp data dir): seconds until
+`sandbox.json`, ANAF flows over HTTP (`bench.anaf_flows`), brokered SBS flows (`bench.sbs_flows`),
+then the sandbox's peak resident memory. Then more cold starts for a median, and flows per second
+in-process (`bench.inprocess`: ANAF's real URLs intercepted, no sockets). Aims from the issue are
+shown beside each number; `--quick` runs fewer flows.
+"""
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import anaf_flows, inprocess, sbs_flows, startup
+
+Row = tuple[str, str, str, str]  # metric, value, aim, verdict
+
+
+def machine() -> str:
+    """`nproc`, the CPU model and the Python version, for reading the numbers."""
+    import os
+
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return (f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()} "
+            f"({platform.python_implementation()}), {platform.system()} {platform.release()}, load {load}")
+
+
+def verdict(ok: bool | None) -> str:
+    return "" if ok is None else ("ok" if ok else "MISSED")
+
+
+def flow_rows(label: str, result: dict[str, Any]) -> list[Row]:
+    what = f"{label}: {result.get('flows')} flows"
+    if result.get("concurrency") is not None:
+        what += f", {result['concurrency']} threads"
+    rows: list[Row] = [(what, f"{result['flows_per_s']} flows/s", "", "")]
+    if "median_ms" in result:
+        rows.append((f"{label}: latency median / p95", f"{result['median_ms']} / {result.get('p95_ms')} ms", "", ""))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer flows and starts (a smoke run)")
+    parser.add_argument("--starts", type=int, default=None, help="cold starts for the ready-time median (default 5)")
+    args = parser.parse_args(argv)
+    flows = 200 if args.quick else 1000
+    starts = args.starts or (2 if args.quick else 5)
+    began = time.perf_counter()
+    rows: list[Row] = []
+
+    sandbox = startup.start()
+    try:
+        m = sandbox.manifest
+        rows += flow_rows("ANAF over HTTP", anaf_flows.run(m["anaf"]["url"], flows=flows, concurrency=4))
+        rows += flow_rows("SBS brokered over HTTP", sbs_flows.run(
+            m["anaf"]["url"], m["sbs"]["url"], m["sbs"]["accountKey"], flows=max(50, flows // 4), concurrency=4))
+        memory = sandbox.memory_mb()
+    finally:
+        sandbox.stop()
+    ready = [round(sandbox.ready_seconds, 3)] + startup.ready_times(starts - 1)
+    median_ready = statistics.median(ready)
+    peak = memory.get("VmHWM", 0.0)
+    rows.insert(0, (f"anaf-sandbox up -> sandbox.json (median of {len(ready)})", f"{median_ready:.3f} s",
+                    "< 1.5 s", verdict(median_ready < 1.5)))
+    rows.insert(1, ("  each start", ", ".join(f"{t:.2f}" for t in ready) + " s", "", ""))
+    rows.append(("peak resident memory, all three, after the flows", f"{peak:.1f} MB (now {memory.get('VmRSS')} MB)",
+                 "< 150 MB", verdict(peak < 150)))
+
+    local = inprocess.run(flows=flows * 2)
+    rows.append((f"in-process (intercepted ANAF URLs): {local['flows']} flows, 1 thread",
+                 f"{local['flows_per_s']} flows/s", ">= 1000 flows/s", verdict(local["flows_per_s"] >= 1000)))
+    rows.append(("  of which mock ANAF app alone (WSGI, no requests/responses)",
+                 f"{local['app_ms_per_flow']} ms/flow", "", ""))
+    rows.append(("  of which RS512 signing (2 JWTs a flow)", f"{local['signing_ms_per_flow']} ms/flow", "", ""))
+
+    print_table(rows)
+    print(f"\nmachine: {machine()}")
+    print("one flow = authorize (allow, 302 with a code) + code exchanged for JWT access and refresh tokens")
+    print(f"bench took {time.perf_counter() - began:.0f} s")
+    return 0
+
+
+def print_table(rows: list[Row]) -> None:
+    headers: Row = ("metric", "value", "aim", "")
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(4)]
+    line = "  ".join("-" * w for w in widths)
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    print(line)
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

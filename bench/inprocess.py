@@ -1,0 +1,83 @@
+"""Flows per second with ANAF answered in-process: `intercept_anaf()`, `requests` in, WSGI app, no sockets.
+
+`python -m bench.inprocess [--flows N]`. One flow is what a client does to sign a user in: the
+certificate prompt answered (authorize POST, 302 with a code) and the code exchanged at the token
+endpoint for a JWT access and refresh token. Two breakdowns say where the time goes: the same
+flows handed straight to the app through the interception's WSGI transport (no `requests`, no
+`responses`), and the RS512 signatures alone.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+
+CALLBACK = "https://erp.example.test/anaf/callback"
+AUTHORIZE = "https://logincert.anaf.ro/anaf-oauth2/v1/authorize"
+TOKEN = "https://logincert.anaf.ro/anaf-oauth2/v1/token"
+
+
+def run(flows: int = 2000, warmup: int = 50) -> dict[str, Any]:
+    """Run ``flows`` sign-ins back to back on one thread, then the two breakdowns."""
+    from sandbox.interception import WsgiTransport, intercept_anaf
+
+    with intercept_anaf() as anaf:
+        app = anaf.register_app([CALLBACK], name="bench-inprocess")
+        serial = anaf.identities()[0]["serial"]
+
+        def through_requests(i: int) -> None:
+            answer = anaf.authorize(app, CALLBACK, identity=serial, state=f"s{i}")
+            if answer.code is None:
+                raise RuntimeError(f"authorize gave no code: {answer}")
+            anaf.exchange_code(app, answer.code, CALLBACK)
+
+        elapsed = _timed(through_requests, flows, warmup)
+
+        transport = WsgiTransport(anaf.app)
+        form = {"response_type": "code", "client_id": app.client_id, "redirect_uri": CALLBACK,
+                "token_content_type": "jwt", "identity": serial, "decision": "allow"}
+
+        def app_only(i: int) -> None:
+            status, headers, _ = transport(requests.Request("POST", AUTHORIZE, data={**form, "state": f"a{i}"}).prepare())
+            location = dict(headers)["Location"]
+            code = parse_qs(urlsplit(location).query)["code"][0]
+            token = requests.Request("POST", TOKEN, auth=(app.client_id, app.client_secret), data={
+                "grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK}).prepare()
+            if transport(token)[0] != 200 or status != 302:
+                raise RuntimeError("the app refused a bench flow")
+
+        app_seconds = _timed(app_only, max(200, flows // 4), warmup)
+        key = anaf.app.extensions["mock_anaf"].key
+        sign_seconds = _timed(lambda i: key.sign({"iat": i, "sub": "bench"}), 400, 20)
+    return {
+        "flows": flows,
+        "seconds": round(elapsed, 3),
+        "flows_per_s": round(flows / elapsed, 1),
+        "ms_per_flow": round(elapsed / flows * 1000, 3),
+        "app_ms_per_flow": round(app_seconds / max(200, flows // 4) * 1000, 3),
+        "signing_ms_per_flow": round(2 * sign_seconds / 400 * 1000, 3),
+    }
+
+
+def _timed(work: Any, count: int, warmup: int) -> float:
+    for i in range(warmup):
+        work(-1 - i)
+    started = time.perf_counter()
+    for i in range(count):
+        work(i)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.inprocess", description=__doc__.splitlines()[0])
+    parser.add_argument("--flows", type=int, default=2000)
+    result = run(parser.parse_args(argv).flows)
+    print(f"in-process: {result['flows_per_s']} flows/s ({result['ms_per_flow']} ms a flow; the app alone "
+          f"{result['app_ms_per_flow']} ms, of which RS512 signing {result['signing_ms_per_flow']} ms)")
+
+
+if __name__ == "__main__":
+    main()
