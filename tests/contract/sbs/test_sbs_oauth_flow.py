@@ -1,6 +1,7 @@
 """The RO ANAF OAuth service through the test client, with an in-memory ANAF (SPEC §3.3)."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -225,3 +226,19 @@ def test_sweep_route_refreshes_due_authorizations(sbs, brokered) -> None:
     sbs.clock.advance(90 * 86400)
     assert sbs.client.post("/__admin/refresh-sweep").get_json() == {"refreshed": 1, "failed": 0}
     assert sbs.anaf.token_calls() == [("main-id", "authorization_code"), ("main-id", "refresh_token")]
+
+
+def test_concurrent_completions_of_one_state_succeed_once(sbs, brokered) -> None:
+    request = generate(sbs, brokered)
+    code = sbs.anaf.authorize("main-id", MAIN_CALLBACK)
+
+    def attempt(_: int) -> str:
+        client = sbs.app.test_client()
+        body = client.post("/ro-anaf-oauth-api/graphql", headers={"x-api-key": brokered["key"]}, json={
+            "query": PROCESS, "variables": {"input": {"state": request["state"], "code": code}}}).get_json()
+        return "ok" if not body.get("errors") else body["errors"][0]["extensions"]["code"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = sorted(pool.map(attempt, range(8)))
+    assert outcomes == ["AUTHORIZATION_REQUEST_USED"] * 7 + ["ok"]
+    assert sbs.anaf.token_calls() == [("main-id", "authorization_code")]
