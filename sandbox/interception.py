@@ -121,6 +121,7 @@ def intercept_anaf(
     app: "Flask | None" = None,
     *,
     passthrough: Iterable[str] = (),
+    mock: Any = None,
     **config: Any,
 ) -> Iterator[AnafInterception]:
     """Answer ANAF's real URLs in-process for the duration of the block.
@@ -129,12 +130,21 @@ def intercept_anaf(
     mock_anaf Config fields such as ``strict_client_auth=True``). ``passthrough`` lists URL prefixes
     (e.g. ``"http://127.0.0.1"``) that go to the real network; anything else unknown raises
     UnmatchedRequest, and if a caller swallowed that error, leaving the block raises it again.
+
+    A test that already mocks other APIs with `responses` passes its own ``mock`` (a started
+    `responses.RequestsMock`): ANAF's hosts are added to it for the block and removed after, and
+    calls to other URLs stay that mock's business.
     """
     import responses
 
+    passthrough = tuple(passthrough)
+    if mock is not None and passthrough:
+        raise ValueError("with your own mock, let URLs through with mock.add_passthru() instead")
     app = app if app is not None else build_anaf_app(**config)
     transport = WsgiTransport(app)
-    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+    own = mock is None
+    if mock is None:
+        mock = responses.RequestsMock(assert_all_requests_are_fired=False)
     session = requests.Session()
     session.trust_env = False  # in-process: no proxy or netrc applies, and looking them up costs ~0.5 ms a call
     handle = AnafInterception(app, mock, session)
@@ -152,22 +162,26 @@ def intercept_anaf(
     # `responses` consumes the first of several matching entries, so the patterns must not overlap:
     # the catch-all that refuses leaves out the mocked hosts and the passthrough prefixes.
     mocked = [re.escape(host) + r"(?:[/?#]|$)" for host in HOSTS]
-    allowed = [re.escape(prefix) for prefix in passthrough]
-    for prefix in passthrough:
-        mock.add_passthru(prefix)
-    everything_else = re.compile("^(?!" + "|".join(mocked + allowed) + ")")
-    for method in METHODS:
-        for host in HOSTS:
-            mock.add_callback(method, re.compile(re.escape(host) + r"(?:[/?#]|$)"), callback=transport)
-        mock.add_callback(method, everything_else, callback=refuse)
-
-    with mock:
-        try:
-            yield handle
-        finally:
-            handle.session.close()
-        if handle.unmatched:
-            raise UnmatchedRequest(
-                "intercept_anaf: calls to URLs that are not mocked were made and their error was caught: "
-                + ", ".join(handle.unmatched)
-            )
+    added = [mock.add_callback(method, re.compile(pattern), callback=transport)
+             for method in METHODS for pattern in mocked]
+    if own:
+        for prefix in passthrough:
+            mock.add_passthru(prefix)
+        everything_else = re.compile("^(?!" + "|".join(mocked + [re.escape(p) for p in passthrough]) + ")")
+        for method in METHODS:
+            mock.add_callback(method, everything_else, callback=refuse)
+        mock.start()
+    try:
+        yield handle
+    finally:
+        session.close()
+        if own:
+            mock.stop(allow_assert=False)
+        else:
+            for response in added:
+                mock.remove(response)
+    if handle.unmatched:
+        raise UnmatchedRequest(
+            "intercept_anaf: calls to URLs that are not mocked were made and their error was caught: "
+            + ", ".join(handle.unmatched)
+        )

@@ -175,3 +175,15 @@ def test_a_denied_prompt_redirects_with_access_denied(anaf_intercept) -> None:
     assert (answer.status, answer.redirect_base, answer.code, answer.error, answer.state) == (
         302, CALLBACK, None, "access_denied", "st")
     assert parse_qs(urlsplit(answer.location or "").query).keys() == {"error", "state"}
+
+
+def test_joins_a_responses_mock_the_test_already_has() -> None:
+    import responses
+
+    with responses.RequestsMock() as rsps:
+        rsps.get("https://rates.example.test/eur", json={"ron": 4.97})
+        with intercept_anaf(mock=rsps) as anaf:
+            assert requests.get("https://rates.example.test/eur", timeout=5).json() == {"ron": 4.97}
+            assert anaf.identities()
+        with pytest.raises(requests.ConnectionError):  # ANAF's hosts left with the block
+            requests.get("https://logincert.anaf.ro/portal/api/identities", timeout=5)
