@@ -41,7 +41,8 @@ def run(flows: int = 2000, warmup: int = 50) -> dict[str, Any]:
                 "token_content_type": "jwt", "identity": serial, "decision": "allow"}
 
         def app_only(i: int) -> None:
-            status, headers, _ = transport(requests.Request("POST", AUTHORIZE, data={**form, "state": f"a{i}"}).prepare())
+            authorize = requests.Request("POST", AUTHORIZE, data={**form, "state": f"a{i}"}).prepare()
+            status, headers, _ = transport(authorize)
             location = dict(headers)["Location"]
             code = parse_qs(urlsplit(location).query)["code"][0]
             token = requests.Request("POST", TOKEN, auth=(app.client_id, app.client_secret), data={

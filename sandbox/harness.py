@@ -467,7 +467,8 @@ def main(argv: list[str] | None = None) -> int:
     seed.add_argument("--sbs-url", default="http://127.0.0.1:8002")
     seed.add_argument("--demo-url", default="http://127.0.0.1:8000")
     seed.add_argument("--data-dir", type=Path, default=Path(".sandbox"))
-    seed.add_argument("--account-key", required=True, help="the key mock SBS was started with (SBS_BOOTSTRAP_ACCOUNT_KEY)")
+    seed.add_argument("--account-key", required=True,
+                      help="the key mock SBS was started with (SBS_BOOTSTRAP_ACCOUNT_KEY)")
     args = parser.parse_args(argv)
     try:
         manifest = seed_running(args.anaf_url.rstrip("/"), args.sbs_url.rstrip("/"), args.demo_url.rstrip("/"),

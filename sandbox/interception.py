@@ -73,7 +73,8 @@ class WsgiTransport:
                 environ[f"HTTP_{key}"] = value
         started: list[Any] = []
 
-        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+        def start_response(status: str, headers: list[tuple[str, str]],
+                           exc_info: Any = None) -> Callable[[bytes], None]:
             started[:] = [status, headers]
             return chunks.append
 

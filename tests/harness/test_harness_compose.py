@@ -23,7 +23,11 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 SERVICES = COMPOSE["services"]
 # compose service -> (package, SPEC §1 port, environment prefix)
-LONG_RUNNING = {"anaf": ("mock_anaf", 8001, "ANAF_"), "sbs": ("mock_sbs", 8002, "SBS_"), "demo": ("demo_app", 8000, "DEMO_")}
+LONG_RUNNING = {
+    "anaf": ("mock_anaf", 8001, "ANAF_"),
+    "sbs": ("mock_sbs", 8002, "SBS_"),
+    "demo": ("demo_app", 8000, "DEMO_"),
+}
 INTERPOLATION = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
 
 
