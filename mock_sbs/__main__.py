@@ -12,6 +12,7 @@ from mock_sbs.config import Config
 
 
 def build(host: str, port: int) -> Flask:
+    """The app for `run_standalone`: config from the environment, with an account key made up if none is set."""
     config = Config.from_env(host=host, port=port)
     if not config.bootstrap_account_key:
         # Without a configured key nobody could use the Account API; make one and show it once on the terminal.

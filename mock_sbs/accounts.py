@@ -53,6 +53,7 @@ def shown_main_secret(settings: ServiceSettings, implicit: ClientSecret | None) 
 
 
 def raise_invalid(problems: list[FieldProblem]) -> NoReturn:
+    """Raise BAD_USER_INPUT listing every problem, each with the input field it is about."""
     raise BadUserInput("; ".join(str(p) for p in problems),
                        invalidFields=[{"field": p.field, "message": p.message} for p in problems])
 
@@ -69,15 +70,18 @@ class Accounts:
         self.token = token
 
     def app(self, caller: Caller, app_id: str) -> AppRecord:
+        """One app of the caller's account, or NOT_FOUND."""
         app = self.store.get_app(app_id, caller.account_id)
         if app is None:
             raise NotFound(f"No app with id {app_id} in this account.")
         return app
 
     def apps(self, caller: Caller) -> list[AppRecord]:
+        """The caller's apps, oldest first."""
         return self.store.list_apps(caller.account_id)
 
     def create_app(self, caller: Caller, name: Any) -> AppRecord:
+        """A new app without ANAF secrets."""
         problem = name_problem(name)
         if problem:
             raise_invalid([FieldProblem("input.name", problem)])
@@ -96,13 +100,16 @@ class Accounts:
         return self.app(caller, app_id)
 
     def shown_secret(self, app: AppRecord, service: AnafService) -> ShownSecret | None:
+        """What `roAnafXClientSecret` shows for ``service`` (see shown_main_secret)."""
         settings = app.settings(service)
         return shown_main_secret(settings, self.implicit.get() if settings.use_implicit else None)
 
     def tenants(self, caller: Caller) -> list[Tenant]:
+        """The caller's tenants, oldest first."""
         return self.store.list_tenants(caller.account_id)
 
     def create_tenant(self, caller: Caller, name: Any) -> Tenant:
+        """A new tenant of the caller's account."""
         problem = name_problem(name)
         if problem:
             raise_invalid([FieldProblem("input.name", problem)])

@@ -51,15 +51,20 @@ class HelloAnswer:
 class AnafClient(Protocol):
     """The calls mock SBS makes to ANAF."""
 
-    def exchange_code(self, client: ClientSecret, code: str, redirect_uri: str) -> TokenGrant: ...
+    def exchange_code(self, client: ClientSecret, code: str, redirect_uri: str) -> TokenGrant:
+        """The authorization code grant at ANAF's token endpoint."""
 
-    def refresh(self, client: ClientSecret, refresh_token: str) -> TokenGrant: ...
+    def refresh(self, client: ClientSecret, refresh_token: str) -> TokenGrant:
+        """The refresh token grant at ANAF's token endpoint (ANAF rotates the refresh token)."""
 
-    def revoke(self, client: ClientSecret | None, token: str, token_type_hint: str) -> None: ...
+    def revoke(self, client: ClientSecret | None, token: str, token_type_hint: str) -> None:
+        """Revoke a token at ANAF (RFC 7009)."""
 
-    def hello(self, access_token: str, name: str) -> HelloAnswer: ...
+    def hello(self, access_token: str, name: str) -> HelloAnswer:
+        """TestOauth hello with a Bearer access token."""
 
-    def register_app(self, name: str, callbacks: list[str], services: list[str], developer: str) -> ClientSecret: ...
+    def register_app(self, name: str, callbacks: list[str], services: list[str], developer: str) -> ClientSecret:
+        """Register an OAuth app at ANAF's portal API; its client id and secret."""
 
 
 class HttpAnafClient:

@@ -112,7 +112,8 @@ class Brokering:
             raise NotFound(f"No organization with id {organization_id} for this tenant.")
         if return_url is not None and (problem := return_url_problem(return_url)):
             raise BadUserInput(f"input.returnUrl: {problem}", field="input.returnUrl")
-        secret = self._resolve(self._app(caller.app_id), scope, oauth_callback)
+        # An empty oauthCallback (a blank form field) counts as not given: seed rule 3, the main secret.
+        secret = self._resolve(self._app(caller.app_id), scope, oauth_callback or None)
         state = self.new_state()
         now = self.clock.now()
         request = PendingRequest(
@@ -171,12 +172,14 @@ class Brokering:
     # --- using an authorization ----------------------------------------------------------------------------
 
     def get(self, caller: Caller, auth_id: str) -> Authorization:
+        """One authorization of the caller's tenant, or NOT_FOUND."""
         auth = self.store.get_authorization(auth_id, caller.tenant_id or "")
         if auth is None:
             raise NotFound(f"No authorization with id {auth_id} for this tenant.")
         return auth
 
     def list(self, caller: Caller, organization_id: str, scope: AnafService | None) -> list[Authorization]:
+        """The authorizations of one of the caller's organizations, optionally of one service."""
         if self.store.get_organization(organization_id, caller.tenant_id or "") is None:
             raise NotFound(f"No organization with id {organization_id} for this tenant.")
         return self.store.list_authorizations(caller.tenant_id or "", organization_id, scope)

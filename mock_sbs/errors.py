@@ -23,6 +23,7 @@ class BadRequest(SbsError):
 
 
 class PayloadTooLarge(SbsError):
+    """The body is larger than `max_body_bytes`."""
     code = "PAYLOAD_TOO_LARGE"
     status_code = 413
 
@@ -42,6 +43,7 @@ class Forbidden(SbsError):
 
 
 class BadUserInput(SbsError):
+    """Input that breaks a rule; the message names the field."""
     code = "BAD_USER_INPUT"
 
 

@@ -62,11 +62,13 @@ class FakeAnaf:
         return code
 
     def token_calls(self) -> list[tuple[str | None, str | None]]:
+        """(client_id, grant_type) of every token-endpoint call, in order."""
         return [(c.client_id, c.grant_type) for c in self.calls if c.endpoint == "token"]
 
     # --- AnafClient --------------------------------------------------------------------------------------
 
     def exchange_code(self, client: ClientSecret, code: str, redirect_uri: str) -> TokenGrant:
+        """Redeem a code once, for the client and redirect_uri it was issued to."""
         with self._lock:
             self.calls.append(Call("token", client.client_id, "authorization_code"))
             self._check_client(client)
@@ -76,6 +78,7 @@ class FakeAnaf:
             return self._issue(client.client_id)
 
     def refresh(self, client: ClientSecret, refresh_token: str) -> TokenGrant:
+        """Rotate a refresh token of this client."""
         with self._lock:
             self.calls.append(Call("token", client.client_id, "refresh_token"))
             self._check_client(client)
@@ -87,12 +90,14 @@ class FakeAnaf:
             return self._issue(client.client_id)
 
     def revoke(self, client: ClientSecret | None, token: str, token_type_hint: str) -> None:
+        """Make a token stop working."""
         with self._lock:
             self.calls.append(Call("revoke", client and client.client_id))
             if token in self._tokens:
                 self._tokens[token].revoked = True
 
     def hello(self, access_token: str, name: str) -> HelloAnswer:
+        """200 for a live access token, 403 otherwise (as api.anaf.ro answers)."""
         with self._lock:
             token = self._tokens.get(access_token)
             self.calls.append(Call("hello", token and token.client_id))
@@ -102,6 +107,7 @@ class FakeAnaf:
             HelloAnswer(403, "Forbidden", "http://anaf.test" + HELLO_PATH)
 
     def register_app(self, name: str, callbacks: list[str], services: list[str], developer: str) -> ClientSecret:
+        """Register an app with a generated client id."""
         self.calls.append(Call("register"))
         return self.register(f"registered-{next(self._ids)}", "registered-secret", callbacks[0])
 

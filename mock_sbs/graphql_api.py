@@ -41,6 +41,7 @@ class _Quiet(logging.LoggerAdapter):  # type: ignore[type-arg]
         super().__init__(log, {})
 
     def error(self, *args: Any, **kwargs: Any) -> None:
+        """Drop Ariadne's own error log line."""
         pass
 
 
@@ -85,6 +86,7 @@ class DocumentCache:
         return document, tuple(validate(self.schema, document))
 
     def get(self, query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+        """The parsed document (None if unparsable) and its validation errors."""
         return self._check(query)
 
 

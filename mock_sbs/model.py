@@ -65,6 +65,7 @@ class AppRecord:
     services: dict[AnafService, ServiceSettings] = field(default_factory=dict)
 
     def settings(self, service: AnafService) -> ServiceSettings:
+        """The app's settings for ``service`` (empty defaults when never set)."""
         return self.services.get(service, ServiceSettings())
 
 

@@ -22,6 +22,7 @@ class Organizations:
         self.new_id = new_id
 
     def create(self, caller: Caller, name: Any, tin: Any) -> Organization:
+        """A new organization of the caller's tenant; name and fiscal code are checked first."""
         problems = [FieldProblem(f"input.{field}", problem) for field, problem in
                     (("name", name_problem(name)), ("tin", tin_problem(tin))) if problem]
         if problems:
@@ -31,10 +32,12 @@ class Organizations:
         return org
 
     def get(self, caller: Caller, organization_id: str) -> Organization:
+        """One organization of the caller's tenant, or NOT_FOUND."""
         org = self.store.get_organization(organization_id, caller.tenant_id or "")
         if org is None:
             raise NotFound(f"No organization with id {organization_id} for this tenant.")
         return org
 
     def list(self, caller: Caller) -> list[Organization]:
+        """The caller's tenant's organizations, oldest first."""
         return self.store.list_organizations(caller.tenant_id or "")

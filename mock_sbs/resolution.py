@@ -71,7 +71,8 @@ def resolve_secret(
         raise ResolutionError(_unknown_callback_message(service, settings, main, oauth_callback))
 
     if main is None:
-        raise ResolutionError(_missing_main_message(service, settings, implicit), missing_field=main_field)
+        missing = service.field("UseImplicitClientSecret" if settings.use_implicit else "ClientSecret")
+        raise ResolutionError(_missing_main_message(service, settings, implicit), missing_field=missing)
     return _resolved(main, main_source, (
         f"No oauthCallback was given, so the main secret in {main_field} is used: "
         f"client id {main.client_id}, callback {main.oauth_callback} (seed rule 3)."

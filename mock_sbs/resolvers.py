@@ -81,42 +81,49 @@ app_type = ObjectType("App")
 
 @account_query.field("app")
 def resolve_app(_: Any, info: GraphQLResolveInfo, id: str) -> AppRecord:
+    """`app(id)`."""
     c = _ctx(info)
     return c.services.accounts.app(c.caller, id)
 
 
 @account_query.field("apps")
 def resolve_apps(_: Any, info: GraphQLResolveInfo) -> list[AppRecord]:
+    """`apps`."""
     c = _ctx(info)
     return c.services.accounts.apps(c.caller)
 
 
 @account_query.field("tenants")
 def resolve_tenants(_: Any, info: GraphQLResolveInfo) -> list[Any]:
+    """`tenants`."""
     c = _ctx(info)
     return c.services.accounts.tenants(c.caller)
 
 
 @account_mutation.field("createApp")
 def resolve_create_app(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> AppRecord:
+    """`createApp(input)`."""
     c = _ctx(info)
     return c.services.accounts.create_app(c.caller, input.get("name"))
 
 
 @account_mutation.field("updateApp")
 def resolve_update_app(_: Any, info: GraphQLResolveInfo, id: str, input: dict[str, Any]) -> AppRecord:
+    """`updateApp(id, input)`: the input keeps GraphQL's field names for validation messages."""
     c = _ctx(info)
     return c.services.accounts.update_app(c.caller, id, input)
 
 
 @account_mutation.field("createTenant")
 def resolve_create_tenant(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
+    """`createTenant(input)`."""
     c = _ctx(info)
     return c.services.accounts.create_tenant(c.caller, input.get("name"))
 
 
 @account_mutation.field("generateServiceAccessKey")
 def resolve_generate_key(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
+    """`generateServiceAccessKey(input)`."""
     c = _ctx(info)
     return c.services.accounts.generate_service_key(c.caller, input["appId"], input["tenantId"], input.get("scope"),
                                                     input.get("description"))
@@ -124,6 +131,7 @@ def resolve_generate_key(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]
 
 def _bind_service_fields(service: AnafService) -> None:
     def main(app: AppRecord, info: GraphQLResolveInfo) -> Any:
+        """`roAnafXClientSecret`, hidden behind the SBS-managed one while implicit."""
         return _ctx(info).services.accounts.shown_secret(app, service)
 
     app_type.set_field(service.field("ClientSecret"), main)
@@ -143,18 +151,21 @@ organizations_mutation = MutationType()
 
 @organizations_query.field("organizations")
 def resolve_organizations(_: Any, info: GraphQLResolveInfo) -> list[Any]:
+    """`organizations`."""
     c = _ctx(info)
     return c.services.organizations.list(c.caller)
 
 
 @organizations_query.field("organization")
 def resolve_organization(_: Any, info: GraphQLResolveInfo, id: str) -> Any:
+    """`organization(id)`."""
     c = _ctx(info)
     return c.services.organizations.get(c.caller, id)
 
 
 @organizations_mutation.field("createOrganization")
 def resolve_create_organization(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
+    """`createOrganization(input)`."""
     c = _ctx(info)
     return c.services.organizations.create(c.caller, input.get("name"), input.get("tin"))
 
@@ -172,18 +183,21 @@ authorization_type = ObjectType("Authorization")
 @oauth_query.field("authorizations")
 def resolve_authorizations(_: Any, info: GraphQLResolveInfo, organization_id: str,
                            filter: dict[str, Any] | None = None) -> list[Authorization]:
+    """`authorizations(organizationId, filter)`."""
     c = _ctx(info)
     return c.services.brokering.list(c.caller, organization_id, (filter or {}).get("scope"))
 
 
 @oauth_query.field("authorization")
 def resolve_authorization(_: Any, info: GraphQLResolveInfo, id: str) -> Authorization:
+    """`authorization(id)`."""
     c = _ctx(info)
     return c.services.brokering.get(c.caller, id)
 
 
 @oauth_mutation.field("generateAuthorizationRequest")
 def resolve_generate_request(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
+    """`generateAuthorizationRequest(input)`; journals the rule that applied."""
     c = _ctx(info)
     new = c.services.brokering.generate_request(c.caller, input["organizationId"], input["scope"],
                                                 input.get("oauthCallback"), input.get("returnUrl"))
@@ -194,6 +208,7 @@ def resolve_generate_request(_: Any, info: GraphQLResolveInfo, input: dict[str, 
 
 @oauth_mutation.field("processAuthorizationResponse")
 def resolve_process_response(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Authorization:
+    """`processAuthorizationResponse(input)` from a custom callback."""
     c = _ctx(info)
     brokering = c.services.brokering
     if not input.get("code") and not input.get("error"):
@@ -208,6 +223,7 @@ def resolve_process_response(_: Any, info: GraphQLResolveInfo, input: dict[str, 
 
 @oauth_mutation.field("refreshAuthorization")
 def resolve_refresh(_: Any, info: GraphQLResolveInfo, id: str) -> Authorization:
+    """`refreshAuthorization(id)`."""
     c = _ctx(info)
     auth = c.services.brokering.refresh(c.caller, id)
     c.note(client_id=auth.client_id, scope=auth.scope.value, secret_source=auth.secret_source.value)
@@ -216,6 +232,7 @@ def resolve_refresh(_: Any, info: GraphQLResolveInfo, id: str) -> Authorization:
 
 @oauth_mutation.field("testAuthorization")
 def resolve_test(_: Any, info: GraphQLResolveInfo, id: str, name: str = "SBS") -> dict[str, Any]:
+    """`testAuthorization(id, name)`."""
     c = _ctx(info)
     result = c.services.brokering.test(c.caller, id, name)
     auth = result.authorization
@@ -228,6 +245,7 @@ def resolve_test(_: Any, info: GraphQLResolveInfo, id: str, name: str = "SBS") -
 
 @oauth_mutation.field("deleteAuthorization")
 def resolve_delete(_: Any, info: GraphQLResolveInfo, id: str) -> dict[str, Any]:
+    """`deleteAuthorization(id)`."""
     c = _ctx(info)
     auth, revoke_error = c.services.brokering.delete(c.caller, id)
     return {"id": auth.id, "revoked": revoke_error is None, "revoke_error": revoke_error}

@@ -34,9 +34,11 @@ def with_query(url: str, **params: str) -> str:
 
 
 def create_blueprint() -> Blueprint:
+    """Mock SBS's own routes (the control plane is the shared admin blueprint)."""
     bp = Blueprint("sbs", __name__)
 
     def graphql_endpoint(endpoint: str) -> tuple[Response, int]:
+        """`POST /<service>/graphql`: size, key, body checks, then the operation."""
         runtime = _runtime()
         try:
             try:
@@ -55,6 +57,7 @@ def create_blueprint() -> Blueprint:
         return jsonify(result), status
 
     def endpoint_page(endpoint: str) -> str:
+        """`GET /<service>/graphql`: a short page pointing to the console."""
         title, key_kind = TITLES[endpoint]
         return render_template("endpoint.html", endpoint=endpoint, title=f"SBS {title} (mock)", key_kind=key_kind,
                                 path=f"{request.host_url.rstrip('/')}/{endpoint}/graphql")
@@ -104,10 +107,12 @@ def create_blueprint() -> Blueprint:
 
     @bp.get("/")
     def index() -> Response:
+        """The bare host goes to the console."""
         return redirect("/console", 302)  # type: ignore[return-value]
 
     @bp.get("/healthz")
     def healthz() -> Response:
+        """Liveness for the launcher and tests."""
         return jsonify({"status": "ok", "service": "mock-sbs"})
 
     @bp.post("/__admin/refresh-sweep")

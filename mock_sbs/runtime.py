@@ -25,10 +25,12 @@ log = logging.getLogger(__name__)
 
 
 def new_id(prefix: str) -> str:
+    """A random id with a readable prefix, e.g. `app_3f9c...`."""
     return prefix + secrets.token_hex(8)
 
 
 def new_token() -> str:
+    """An unguessable token (keys, OAuth state): 256 random bits."""
     return secrets.token_urlsafe(32)
 
 
@@ -48,6 +50,7 @@ class Runtime:
 
     @classmethod
     def build(cls, config: Config, anaf: AnafClient | None = None, base_clock: Clock | None = None) -> "Runtime":
+        """Wire a mock SBS for ``config``; tests may pass a fake ANAF and a base clock."""
         clock = OffsetClock(base_clock)
         journal = Journal("sbs", clock)
         store = Store(config.data_dir)
@@ -86,11 +89,13 @@ class Runtime:
         return self.services.brokering.sweep()
 
     def start_sweeper(self) -> None:
+        """Refresh due authorizations every `refresh_sweep_interval` seconds in a daemon thread (0: never)."""
         interval = self.config.refresh_sweep_interval
         if interval <= 0 or self._sweeper is not None:
             return
 
         def loop() -> None:
+            """One sweep per interval until shutdown."""
             while not self._stop.wait(interval):
                 try:
                     done = self.sweep()

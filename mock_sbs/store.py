@@ -91,6 +91,7 @@ class Store:
             return account_id
 
     def find_key(self, key_hash: str) -> AccessKey | None:
+        """The key whose hash this is, or None."""
         row = self.db.query_one("SELECT * FROM access_keys WHERE key_hash = ?", (key_hash,))
         if row is None:
             return None
@@ -98,6 +99,7 @@ class Store:
                          row["scope"], row["description"])
 
     def add_service_key(self, key_hash: str, key: AccessKey, now: float) -> None:
+        """Keep a new service access key (its hash only)."""
         with self.db.transaction() as conn:
             conn.execute(
                 "INSERT INTO access_keys (key_hash, public_key, kind, account_id, app_id, tenant_id, scope, "
@@ -108,22 +110,26 @@ class Store:
     # --- apps ----------------------------------------------------------------------------------------------
 
     def add_app(self, app: AppRecord) -> None:
+        """Keep a new app."""
         with self.db.transaction() as conn:
             conn.execute("INSERT INTO apps (id, account_id, name, active, created_at, updated_at) "
                          "VALUES (?, ?, ?, ?, ?, ?)",
                          (app.id, app.account_id, app.name, int(app.active), app.created_at, app.created_at))
 
     def get_app(self, app_id: str, account_id: str | None = None) -> AppRecord | None:
+        """An app with its settings, optionally only if it belongs to ``account_id``."""
         row = self.db.query_one("SELECT * FROM apps WHERE id = ?", (app_id,))
         if row is None or (account_id is not None and row["account_id"] != account_id):
             return None
         return self._app(row)
 
     def app_is_active(self, app_id: str) -> bool:
+        """Whether the app exists and is active (checked on every service-key call)."""
         row = self.db.query_one("SELECT active FROM apps WHERE id = ?", (app_id,))
         return bool(row and row["active"])
 
     def list_apps(self, account_id: str) -> list[AppRecord]:
+        """An account's apps, oldest first."""
         rows = self.db.query("SELECT * FROM apps WHERE account_id = ? ORDER BY created_at, id", (account_id,))
         return [self._app(row) for row in rows]
 
@@ -166,34 +172,41 @@ class Store:
     # --- tenants and organizations -------------------------------------------------------------------------
 
     def add_tenant(self, tenant: Tenant) -> None:
+        """Keep a new tenant."""
         with self.db.transaction() as conn:
             conn.execute("INSERT INTO tenants VALUES (?, ?, ?, ?)",
                          (tenant.id, tenant.account_id, tenant.name, tenant.created_at))
 
     def get_tenant(self, tenant_id: str, account_id: str) -> Tenant | None:
+        """A tenant of ``account_id``, or None."""
         row = self.db.query_one("SELECT * FROM tenants WHERE id = ? AND account_id = ?", (tenant_id, account_id))
         return None if row is None else Tenant(row["id"], row["account_id"], row["name"], row["created_at"])
 
     def list_tenants(self, account_id: str) -> list[Tenant]:
+        """An account's tenants, oldest first."""
         rows = self.db.query("SELECT * FROM tenants WHERE account_id = ? ORDER BY created_at, id", (account_id,))
         return [Tenant(r["id"], r["account_id"], r["name"], r["created_at"]) for r in rows]
 
     def add_organization(self, org: Organization) -> None:
+        """Keep a new organization."""
         with self.db.transaction() as conn:
             conn.execute("INSERT INTO organizations VALUES (?, ?, ?, ?, ?)",
                          (org.id, org.tenant_id, org.name, org.tin, org.created_at))
 
     def get_organization(self, org_id: str, tenant_id: str) -> Organization | None:
+        """An organization of ``tenant_id``, or None."""
         row = self.db.query_one("SELECT * FROM organizations WHERE id = ? AND tenant_id = ?", (org_id, tenant_id))
         return None if row is None else Organization(*tuple(row))
 
     def list_organizations(self, tenant_id: str) -> list[Organization]:
+        """A tenant's organizations, oldest first."""
         rows = self.db.query("SELECT * FROM organizations WHERE tenant_id = ? ORDER BY created_at, id", (tenant_id,))
         return [Organization(*tuple(r)) for r in rows]
 
     # --- pending authorization requests --------------------------------------------------------------------
 
     def add_request(self, request: PendingRequest, state_hash: str) -> None:
+        """Keep a pending request under the hash of its state."""
         r = request
         with self.db.transaction() as conn:
             conn.execute(
@@ -239,12 +252,14 @@ class Store:
             )
 
     def get_authorization(self, auth_id: str, tenant_id: str | None) -> Authorization | None:
+        """An authorization, of ``tenant_id`` when given."""
         row = self.db.query_one("SELECT * FROM authorizations WHERE id = ? AND (? IS NULL OR tenant_id = ?)",
                                 (auth_id, tenant_id, tenant_id))
         return None if row is None else _authorization(row)
 
     def list_authorizations(self, tenant_id: str, organization_id: str,
                             scope: AnafService | None = None) -> list[Authorization]:
+        """A tenant's authorizations of one organization, optionally of one service."""
         rows = self.db.query(
             "SELECT * FROM authorizations WHERE tenant_id = ? AND organization_id = ? AND (? IS NULL OR scope = ?) "
             "ORDER BY scope", (tenant_id, organization_id, scope and scope.value, scope and scope.value))
@@ -271,11 +286,13 @@ class Store:
         return done == 1
 
     def set_status(self, auth_id: str, status: str, message: str | None, now: float) -> None:
+        """Record a status (e.g. NEEDS_REAUTHORIZATION) and why; tokens are kept."""
         with self.db.transaction() as conn:
             conn.execute("UPDATE authorizations SET status = ?, status_message = ?, updated_at = ? WHERE id = ?",
                          (status, message, now, auth_id))
 
     def delete_authorization(self, auth_id: str, tenant_id: str) -> Authorization | None:
+        """Remove a tenant's authorization and return it (for revocation), or None."""
         with self.db.transaction() as conn:
             row = conn.execute("DELETE FROM authorizations WHERE id = ? AND tenant_id = ? RETURNING *",
                                (auth_id, tenant_id)).fetchone()
@@ -284,16 +301,19 @@ class Store:
     # --- settings, snapshots ---------------------------------------------------------------------------------
 
     def get_setting(self, name: str) -> str | None:
+        """A value SBS keeps for itself (e.g. its registered implicit app)."""
         row = self.db.query_one("SELECT value FROM settings WHERE name = ?", (name,))
         return None if row is None else str(row["value"])
 
     def set_setting(self, name: str, value: str) -> None:
+        """Keep a value for SBS itself."""
         with self.db.transaction() as conn:
             conn.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
                          (name, value))
 
     @property
     def baseline_path(self) -> Path | None:
+        """Where the reset baseline lives when there is a data dir."""
         return None if self.data_dir is None else self.data_dir / "sbs.baseline.db"
 
     def snapshot(self) -> None:
@@ -319,6 +339,7 @@ class Store:
         return False
 
     def close(self) -> None:
+        """Close the database."""
         self.db.close()
 
 

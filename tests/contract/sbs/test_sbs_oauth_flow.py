@@ -42,6 +42,7 @@ def complete(sbs, brokered, request: dict) -> dict:
     [
         pytest.param({}, "main-id", MAIN_CALLBACK, "MAIN", id="main-by-omission"),
         pytest.param({"oauthCallback": MAIN_CALLBACK}, "main-id", MAIN_CALLBACK, "MAIN", id="main-by-callback"),
+        pytest.param({"oauthCallback": ""}, "main-id", MAIN_CALLBACK, "MAIN", id="empty-callback-is-omitted"),
         pytest.param({"oauthCallback": BRANCH_CALLBACK}, "branch-id", BRANCH_CALLBACK, "ADDITIONAL", id="additional"),
         pytest.param({"scope": "ETRANSPORT"}, "implicit-id", SBS_CALLBACK, "IMPLICIT", id="implicit"),
     ],

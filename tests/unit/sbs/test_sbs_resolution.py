@@ -78,7 +78,7 @@ def test_efactura_and_etransport_resolve_independently() -> None:
         pytest.param(EF, NOTHING, "https://app.example/cb", IMPLICIT, ["Configured callbacks: none"], None,
                      id="callback-given-but-nothing-configured"),
         pytest.param(EF, IMPLICIT_ON, None, None, ["roAnafEfacturaUseImplicitClientSecret is true"],
-                     "the SBS-managed secret (roAnafEfacturaUseImplicitClientSecret)", id="implicit-unavailable"),
+                     "roAnafEfacturaUseImplicitClientSecret", id="implicit-unavailable"),
     ],
 )
 def test_unresolvable_request_explains_itself(service, settings, callback, implicit, message_has,
