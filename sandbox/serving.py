@@ -24,7 +24,9 @@ class ServerThread:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
         self._app: Callable[..., Any] | None = None
         self._server = create_server(
-            self._dispatch, host=host, port=port, threads=threads, asyncore_loop_timeout=0.2,
+            # waitress reads asyncore_loop_timeout with int(): a fraction becomes 0, a select() that never
+            # sleeps and a core burnt per idle server. stop() wakes the loop through its trigger instead.
+            self._dispatch, host=host, port=port, threads=threads, asyncore_loop_timeout=1,
             clear_untrusted_proxy_headers=True, ident="anaf-sandbox",
         )
         self.host = host
@@ -62,14 +64,22 @@ class ServerThread:
     def stop(self, timeout: float = 5.0) -> None:
         """Close the listening socket and every connection, then let the worker threads finish."""
         self._stopping = True
+        if self._thread is not None and self._thread.is_alive():
+            # Wake the loop's select() and close everything from its own thread; it then finds
+            # nothing left to serve and returns at once.
+            self._server.trigger.pull_trigger(self._close_all)  # type: ignore[attr-defined]
+        else:
+            self._close_all()
+        self._server.task_dispatcher.shutdown(timeout=timeout)  # type: ignore[attr-defined]
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _close_all(self) -> None:
         for dispatcher in list(self._server._map.values()):  # type: ignore[attr-defined]
             try:
                 dispatcher.close()
             except OSError:
                 pass
-        self._server.task_dispatcher.shutdown(timeout=timeout)  # type: ignore[attr-defined]
-        if self._thread is not None:
-            self._thread.join(timeout)
 
     def __enter__(self) -> "ServerThread":
         return self
