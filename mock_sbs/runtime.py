@@ -66,9 +66,6 @@ class Runtime:
                             brokering, config.api_url, clock.now)
         documents = {endpoint: DocumentCache(schema) for endpoint, schema in build_schemas().items()}
         runtime = cls(config, clock, journal, store, anaf, services, documents)
-        if store.baseline_path is not None and store.baseline_path.exists() and not store.db.query(
-                "SELECT 1 FROM accounts LIMIT 1"):
-            store.reset()  # a data dir with a baseline but no data: start from the baseline
         runtime.ensure_bootstrap_account()
         return runtime
 
