@@ -1,7 +1,9 @@
 """The "Connect" cards, one per secret-resolution rule, and the sentence that says why a rule applied.
 
 The rules are SBS's (SPEC §3.2, seed: "Additional callback URLs and client secrets work as follows");
-this module only predicts and explains them for the pages. No Flask, no I/O.
+this module only predicts and explains them for the pages. Rules are numbered as the seed's bullets, as
+SBS's own `reason` does: 1 = an additional secret's callback, 2 = the main callback, 3 = no callback.
+No Flask, no I/O.
 """
 from __future__ import annotations
 
@@ -45,11 +47,11 @@ def connect_cards(service: Service, app: Mapping[str, Any], demo_url: str) -> li
         missing = None if main_callback else f"Set {service.main_field} in the settings first."
         cards.append(Card(
             "omitted", "Main secret, callback omitted", None, "MAIN",
-            "No oauthCallback is sent, so SBS uses the main secret (rule 4).", blocked=missing,
+            "No oauthCallback is sent, so SBS uses the main secret (seed rule 3).", blocked=missing,
         ))
         cards.append(Card(
             "main", "Main secret, callback given", main_callback, "MAIN",
-            "The oauthCallback sent equals the main secret's callback, so SBS uses the main secret (rule 3).",
+            "The oauthCallback sent equals the main secret's callback, so SBS uses the main secret (seed rule 2).",
             blocked=missing or _not_ours(main_callback, demo_url),
         ))
     for i, item in enumerate(app.get(service.additional_field) or []):
@@ -57,12 +59,12 @@ def connect_cards(service: Service, app: Mapping[str, Any], demo_url: str) -> li
         cards.append(Card(
             f"additional-{i}", f"Additional secret #{i + 1}", callback, "ADDITIONAL",
             f"The oauthCallback sent equals the callback of {service.additional_field}[{i}], "
-            "so SBS uses that additional secret (rule 2).",
+            "so SBS uses that additional secret (seed rule 1).",
             blocked=_not_ours(callback, demo_url),
         ))
     cards.append(Card(
         UNREGISTERED, "Unregistered callback", demo_url + CALLBACK_PATH + UNREGISTERED, "ERROR",
-        "This callback is in none of the app's secrets, so SBS must refuse to start the flow (rule 5).",
+        "This callback is in none of the app's secrets, so none of the seed's rules applies and SBS must refuse.",
     ))
     return cards
 
@@ -86,20 +88,20 @@ def explain(service: Service, secret_source: str | None, sent_callback: str | No
     """The sentence shown on the result page: which secret SBS used, and which rule made it so."""
     client = f"client id {client_id}" if client_id else "its client id"
     if secret_source == "IMPLICIT":
-        how = ("no oauthCallback was sent, so SBS used main (rule 4)" if sent_callback is None
-               else "the oauthCallback sent equals main's callback, so SBS used main (rule 3)")
-        return (f"{service.implicit_field} is true, so the main secret is the SBS-managed one (rule 1); {how}. "
+        how = ("no oauthCallback was sent, so SBS used main (seed rule 3)" if sent_callback is None
+               else "the oauthCallback sent equals main's callback, so SBS used main (seed rule 2)")
+        return (f"{service.implicit_field} is true, so the main secret is the SBS-managed one; {how}. "
                 f"ANAF sent the code to SBS's own callback ({used_callback}), SBS exchanged it with {client} "
                 "and sent the browser back to the demo.")
     if secret_source == "ADDITIONAL":
         return (f"The oauthCallback sent ({sent_callback}) equals the callback of an entry in "
-                f"{service.additional_field}, so SBS used that additional secret, {client} (rule 2).")
+                f"{service.additional_field}, so SBS used that additional secret, {client} (seed rule 1).")
     if secret_source == "MAIN":
         if sent_callback is None:
             return (f"No oauthCallback was sent, so SBS used the main secret, {service.main_field}, "
-                    f"with {client} and its callback {used_callback} (rule 4).")
+                    f"with {client} and its callback {used_callback} (seed rule 3).")
         return (f"The oauthCallback sent ({sent_callback}) equals the callback of {service.main_field}, "
-                f"so SBS used the main secret, {client} (rule 3).")
+                f"so SBS used the main secret, {client} (seed rule 2).")
     return (f"The oauthCallback sent ({sent_callback}) is neither the main secret's callback nor any additional "
-            "secret's, so SBS refused to start the flow (rule 5). Only registered callbacks may receive ANAF's "
+            "secret's: none of the seed's rules applies, so SBS refused to start the flow. Only registered callbacks may receive ANAF's "
             "codes for this app: otherwise anyone could collect them.")

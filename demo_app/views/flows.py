@@ -49,7 +49,7 @@ def connect() -> Response:
     marks = d.journals.marks()
     flow = Flow(d.new_id(), service.scope, card.key, f"{service.title}: {card.title}", card.oauth_callback,
                 card.expect, "pending", {}, {}, marks, d.clock.now(), time.time(), None)
-    note(operation="generateAuthorizationRequest", scope=service.scope)
+    note(scope=service.scope)
     try:
         made = d.sbs.generate_authorization_request(
             service.scope, card.oauth_callback, d.config.url + RETURN_PATH if card.via_sbs else None)

@@ -44,7 +44,7 @@ def test_custom_callback_flow_shows_the_rule_that_applied(client, csrf, fake_sbs
     assert f'data-testid="rule">{rule}<' in page
     assert f'data-testid="client-id">{client_id}<' in page
     assert f'data-testid="callback">{params["redirect_uri"]}<' in page
-    assert ("rule 4" if card == "omitted" else "rule 3" if card == "main" else "rule 2") in page
+    assert ("seed rule 3" if card == "omitted" else "seed rule 2" if card == "main" else "seed rule 1") in page
     assert "the-code" not in page and params["state"] not in page
 
 
@@ -125,7 +125,7 @@ def test_unregistered_callback_shows_sbs_error_explained(client, csrf, fake_sbs,
     page = text(client.get(started.headers["Location"]))
     assert 'data-testid="outcome">Refused by SBS<' in page
     assert "SBS answered BAD_USER_INPUT:" in page and f"oauthCallback {unregistered} is not configured" in page
-    assert "rule 5" in page
+    assert "none of the seed's rules applies" in page
     assert fake_sbs.requests == {}
 
 
