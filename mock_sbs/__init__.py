@@ -28,6 +28,7 @@ def create_app(config: Config | None = None, *, anaf_client: AnafClient | None =
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # answers keep the document's field order
     runtime = Runtime.build(config, anaf=anaf_client, base_clock=base_clock)
     app.extensions["mock_sbs"] = runtime
     app.extensions["sandbox.shutdown"] = runtime.shutdown
