@@ -242,15 +242,23 @@ TEST = "mutation($id: ID!, $name: String) { testAuthorization(id: $id, name: $na
 DELETE = "mutation($id: ID!) { deleteAuthorization(id: $id) { id } }"
 
 
+# Where SBS sends the "browser" after completing a flow on its own callback; never fetched.
+RETURN_URL = "https://harness.invalid/return"
+
+
 @dataclass(frozen=True)
 class BrokeredAuthorization:
-    """One brokered flow: SBS's authorization request, ANAF's redirect, and the authorization SBS stored."""
+    """One brokered flow: SBS's authorization request, ANAF's redirect, and what SBS stored or refused.
+
+    ``error`` is SBS's error code (e.g. `ACCESS_DENIED`, `ANAF_ERROR`) when the flow did not end in
+    an authorization, with SBS's message in ``error_message``.
+    """
 
     request: dict[str, Any]
     anaf: AuthorizeResult
     authorization: dict[str, Any] | None
-    error: GraphQLError | None = None
-    callback_status: int | None = None
+    error: str | None = None
+    error_message: str | None = None
 
 
 @dataclass
@@ -320,9 +328,10 @@ class SbsClient(ControlPlane):
         SBS builds the authorization request; the certificate prompt at mock ANAF is answered
         (``decision``, as ``identity``); the redirect is then delivered where it points: SBS's own
         callback is called like a browser would, a custom callback is completed the way a tenant
-        app does, with `processAuthorizationResponse`. GraphQL refusals land in ``error``.
+        app does, with `processAuthorizationResponse`. SBS's refusals after ANAF answered land in
+        ``error``; a refused `generateAuthorizationRequest` raises GraphQLError.
         """
-        request = self.generate_authorization_request(scope, oauth_callback)
+        request = self.generate_authorization_request(scope, oauth_callback, RETURN_URL)
         anaf = self.anaf or AnafClient(self.session, _origin(request["authorizationUrl"]))
         url = request["authorizationUrl"]
         form = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
@@ -333,15 +342,25 @@ class SbsClient(ControlPlane):
         if answer.location is None:
             raise HarnessError(f"ANAF did not redirect: {answer.status} {answer.error} {answer.error_description}")
         if urlsplit(answer.location).path == SBS_CALLBACK_PATH:
-            callback = self.session.get(answer.location, allow_redirects=False, timeout=30)
-            found = self.authorizations(scope)
-            stored = found[0] if found and answer.code else None
-            return BrokeredAuthorization(request, answer, stored, None, callback.status_code)
+            return self._complete_at_sbs(request, answer, scope)
         try:
             stored = self.process_authorization_response(answer.state or request["state"], answer.code, answer.error)
         except GraphQLError as exc:
-            return BrokeredAuthorization(request, answer, None, exc)
+            return BrokeredAuthorization(request, answer, None, exc.code, "; ".join(exc.messages))
         return BrokeredAuthorization(request, answer, stored)
+
+    def _complete_at_sbs(self, request: dict[str, Any], answer: AuthorizeResult, scope: str) -> BrokeredAuthorization:
+        """Deliver ANAF's redirect to SBS's own callback, as the browser would, and read where SBS sends it."""
+        callback = self.session.get(answer.location or "", allow_redirects=False, timeout=30)
+        target = callback.headers.get("Location", "")
+        if callback.status_code != 302 or not target.startswith(RETURN_URL):
+            raise HarnessError(f"SBS's callback answered {callback.status_code} without going to the return URL")
+        query = {k: v[0] for k, v in parse_qs(urlsplit(target).query).items()}
+        if "authorizationId" not in query:
+            return BrokeredAuthorization(request, answer, None, (query.get("error") or "").upper() or None,
+                                         query.get("error_description"))
+        stored = [a for a in self.authorizations(scope) if a["id"] == query["authorizationId"]]
+        return BrokeredAuthorization(request, answer, stored[0] if stored else None)
 
     def authorizations(self, scope: str | None = None) -> list[dict[str, Any]]:
         """The seeded organization's authorizations (never a token)."""

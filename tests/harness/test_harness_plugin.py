@@ -95,3 +95,14 @@ def test_a_helper_names_what_anaf_refused(anaf_sandbox) -> None:
     with pytest.raises(AnafError, match="invalid_grant") as refused:
         anaf_sandbox.anaf.exchange_code(app, "not-a-code")
     assert refused.value.status == 400
+
+
+@pytest.mark.parametrize("scope", [
+    pytest.param("EFACTURA", id="custom-callback-processAuthorizationResponse"),
+    pytest.param("ETRANSPORT", id="implicit-sbs-own-callback"),
+])
+def test_a_denied_brokered_flow_reports_sbs_error_and_stores_nothing(anaf_sandbox, scope: str) -> None:
+    flow = anaf_sandbox.sbs.authorize(scope, decision="deny")
+    assert (flow.anaf.error, flow.authorization, flow.error) == ("access_denied", None, "ACCESS_DENIED")
+    assert flow.error_message
+    assert anaf_sandbox.sbs.authorizations() == []
