@@ -13,13 +13,13 @@ import argparse
 import json
 import os
 import secrets
+import http.client
 import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import http.client
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -68,9 +68,21 @@ def setup(anaf_url: str, sbs_url: str, account_key: str) -> dict[str, str]:
     return {"key": key, "org": org, "serial": serial, "client_id": anaf_app["clientId"]}
 
 
-def run(anaf_url: str, sbs_url: str, account_key: str, flows: int = 500, concurrency: int = 4,
-        warmup: int = 30) -> dict[str, Any]:
-    """Run ``flows`` brokered flows from ``concurrency`` threads; flows/s, median and p95 latency of a flow.
+def run(flows: int = 500, concurrency: int = 4, warmup: int = 30, anaf_url: str | None = None,
+        sbs_url: str | None = None, account_key: str | None = None) -> dict[str, Any]:
+    """Brokered flows/s, median and p95 latency of a flow; starts both servers unless their URLs are given."""
+    if anaf_url and sbs_url and account_key:
+        return _measure(anaf_url.rstrip("/"), sbs_url.rstrip("/"), account_key, flows, concurrency, warmup)
+    procs, anaf_url, sbs_url, account_key = start_servers()
+    try:
+        return _measure(anaf_url, sbs_url, account_key, flows, concurrency, warmup)
+    finally:
+        stop(procs)
+
+
+def _measure(anaf_url: str, sbs_url: str, account_key: str, flows: int, concurrency: int,
+             warmup: int) -> dict[str, Any]:
+    """Run ``flows`` flows from ``concurrency`` threads against running servers.
 
     Each thread keeps one keep-alive connection per server (`http.client`, so the numbers measure the
     servers rather than the client).
@@ -175,17 +187,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sbs-url", help="a running mock SBS that uses that mock ANAF")
     parser.add_argument("--account-key", help="an account access key of that mock SBS")
     args = parser.parse_args(argv)
-    procs: list[subprocess.Popen[bytes]] = []
-    if args.anaf_url and args.sbs_url and args.account_key:
-        anaf_url, sbs_url, account_key = args.anaf_url.rstrip("/"), args.sbs_url.rstrip("/"), args.account_key
-    else:
-        procs, anaf_url, sbs_url, account_key = start_servers()
-    try:
-        result = run(anaf_url, sbs_url, account_key, args.flows, args.concurrency)
-    finally:
-        stop(procs)
-    print(f"brokered flows (generateAuthorizationRequest → authorize → processAuthorizationResponse) "
-          f"via {sbs_url} and {anaf_url}: {result['flows']} flows, concurrency {result['concurrency']}")
+    result = run(args.flows, args.concurrency, anaf_url=args.anaf_url, sbs_url=args.sbs_url,
+                 account_key=args.account_key)
+    where = "running servers" if args.sbs_url else "mock SBS and mock ANAF in two processes"
+    print(f"brokered flows (generateAuthorizationRequest → authorize → processAuthorizationResponse) via {where}: "
+          f"{result['flows']} flows, concurrency {result['concurrency']}")
     print(f"  {result['flows_per_s']} flows/s   median {result['median_ms']} ms   p95 {result['p95_ms']} ms")
 
 
