@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -41,7 +42,17 @@ def _setup(url: str) -> tuple[str, str, str]:
     return app["clientId"], f"Basic {basic}", serial
 
 
-def run(url: str, flows: int = 1000, concurrency: int = 4, warmup: int = 30) -> dict[str, Any]:
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of process ``pid`` so far (Linux `/proc`), or None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run(url: str, flows: int = 1000, concurrency: int = 4, warmup: int = 30,
+        server_pid: int | None = None) -> dict[str, Any]:
     """Run ``flows`` flows from ``concurrency`` threads; flows/s, median and p95 latency of a flow.
 
     Each thread keeps one keep-alive connection (`http.client`, lighter than `requests`, so the
@@ -79,9 +90,12 @@ def run(url: str, flows: int = 1000, concurrency: int = 4, warmup: int = 30) -> 
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(pool.map(one, range(warmup)))
+        cpu_before = None if server_pid is None else cpu_seconds(server_pid)
         started = time.perf_counter()
         latencies = sorted(pool.map(one, range(flows)))
         elapsed = time.perf_counter() - started
+        cpu_after = None if server_pid is None else cpu_seconds(server_pid)
+    server_cpu = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) / flows * 1000
     return {
         "flows": flows,
         "concurrency": concurrency,
@@ -89,6 +103,7 @@ def run(url: str, flows: int = 1000, concurrency: int = 4, warmup: int = 30) -> 
         "flows_per_s": round(flows / elapsed, 1),
         "median_ms": round(statistics.median(latencies), 2),
         "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 2),
+        "server_cpu_ms_per_flow": None if server_cpu is None else round(server_cpu, 2),
     }
 
 
@@ -126,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     if url is None:
         proc, url = start_server()
     try:
-        result = run(url.rstrip("/"), args.flows, args.concurrency)
+        result = run(url.rstrip("/"), args.flows, args.concurrency, server_pid=None if proc is None else proc.pid)
     finally:
         if proc is not None:
             proc.terminate()
@@ -134,6 +149,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"mock ANAF authorization-code flows (JWT) at {url}: {result['flows']} flows, "
           f"concurrency {result['concurrency']}")
     print(f"  {result['flows_per_s']} flows/s   median {result['median_ms']} ms   p95 {result['p95_ms']} ms")
+    if result["server_cpu_ms_per_flow"] is not None:
+        print(f"  server CPU {result['server_cpu_ms_per_flow']} ms per flow (load on the machine does not change it)")
 
 
 if __name__ == "__main__":

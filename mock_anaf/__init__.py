@@ -7,6 +7,7 @@ from typing import Any
 
 from authlib.oauth2.base import OAuth2Error
 from flask import Flask, Response, jsonify, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from mock_anaf import redirects
@@ -58,6 +59,7 @@ def create_app(config: Config | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.session_interface = PageSessions()
     app.extensions["mock_anaf"] = services
     app.extensions["sandbox.shutdown"] = store.close
 
@@ -84,6 +86,20 @@ def create_app(config: Config | None = None) -> Flask:
 
     app.register_error_handler(Exception, lambda exc: handle_error(exc, services))
     return app
+
+
+class PageSessions(SecureCookieSessionInterface):
+    """Cookie sessions only where a browser fills in a form: the portal pages and the certificate page.
+
+    API calls (token, revoke, hello, JSON) neither read nor set the cookie, and skip its cost.
+    """
+
+    def open_session(self, app: Flask, request):  # type: ignore[no-untyped-def, override]
+        path = request.path
+        if path.startswith("/anaf-oauth2/v1/authorize") or (path.startswith("/portal/")
+                                                             and not path.startswith("/portal/api/")):
+            return super().open_session(app, request)
+        return self.make_null_session(app)
 
 
 def reset_state(services: Services) -> None:
