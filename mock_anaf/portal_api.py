@@ -23,7 +23,24 @@ def json_object() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise PortalError(None, "the body must be a JSON object")
+    if not _valid_text(data):
+        raise PortalError(None, "the body contains text that is not valid Unicode (a lone \\ud800-style escape)")
     return data
+
+
+def _valid_text(value: Any) -> bool:
+    """False when a string anywhere in ``value`` cannot be stored as UTF-8 (JSON allows lone surrogates)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_valid_text(k) and _valid_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_valid_text(v) for v in value)
+    return True
 
 
 def create_portal_api_blueprint(services: Services) -> Blueprint:

@@ -74,6 +74,8 @@ def test_strict_https_refuses_localhost(anaf_with) -> None:
                      "application/json", id="form"),
         pytest.param({"data": "{not json", "content_type": "application/json"}, 400, "JSON object", id="broken-json"),
         pytest.param({"json": ["a list"]}, 400, "JSON object", id="not-an-object"),
+        pytest.param({"data": '{"name": "x\\ud800"}', "content_type": "application/json"}, 400, "not valid Unicode",
+                     id="lone-surrogate"),
     ],
 )
 def test_create_needs_a_json_object(anaf, kwargs: dict[str, Any], status: int, message: str) -> None:
