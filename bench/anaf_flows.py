@@ -51,7 +51,7 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(url: str, flows: int = 1000, concurrency: int = 4, warmup: int = 30,
+def run(url: str, flows: int = 1000, concurrency: int = 1, warmup: int = 30,
         server_pid: int | None = None) -> dict[str, Any]:
     """Run ``flows`` flows from ``concurrency`` threads; flows/s, median and p95 latency of a flow.
 
@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.anaf_flows", description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running mock ANAF; default: start one")
     parser.add_argument("--flows", type=int, default=1000)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=1,
+                        help="client threads; above 1 the server saturates and latency grows with the queue")
     args = parser.parse_args(argv)
     proc = None
     url = args.url
