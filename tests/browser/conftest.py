@@ -88,38 +88,8 @@ def start_flow(page: Any, manifest: dict[str, Any]) -> Callable[[str], None]:
     return press
 
 
-@pytest.fixture(scope="module")
-def certificate_form_works(chromium: Any, sandbox: Any) -> str | None:
-    """Whether mock ANAF accepts its own certificate form from a real browser; None if so, else why not.
-
-    Found by submitting it once, the way every flow test will.
-    """
-    demo, anaf = sandbox.manifest["demo"]["url"], sandbox.manifest["anaf"]["url"]
-    context = chromium.new_context(base_url=demo)
-    try:
-        tab = context.new_page()
-        tab.set_default_timeout(TIMEOUT_MS)
-        tab.goto("/")
-        tab.get_by_test_id("card-efactura-omitted").get_by_role("button", name="Connect").click()
-        tab.wait_for_url(f"{anaf}/anaf-oauth2/v1/authorize?**")
-        tab.locator("button[name=decision][value=deny]").click()
-        tab.wait_for_load_state()
-        if tab.url.startswith(demo):
-            return None
-        return f"mock ANAF refused its own certificate form from Chromium: {tab.inner_text('body')[:300]}"
-    finally:
-        context.close()
-
-
 @pytest.fixture()
-def anaf_form(certificate_form_works: str | None) -> None:
-    """Tests that submit ANAF's certificate page: expected to fail (xfail) while mock ANAF refuses that form."""
-    if certificate_form_works is not None:
-        pytest.xfail(certificate_form_works)
-
-
-@pytest.fixture()
-def on_anaf(page: Any, manifest: dict[str, Any], anaf_form: None) -> Callable[[str], None]:
+def on_anaf(page: Any, manifest: dict[str, Any]) -> Callable[[str], None]:
     """Answer ANAF's certificate page: `allow` with the first certificate, or `deny` ("No USB token")."""
 
     def answer(decision: str) -> None:

@@ -84,7 +84,7 @@ def test_deny_on_the_certificate_page_shows_access_denied(page, manifest, start_
     assert page.get_by_test_id("rule").inner_text() == "MAIN"
 
 
-def test_tampered_state_is_refused_and_sbs_is_not_asked(page, manifest, start_flow, anaf_form):
+def test_tampered_state_is_refused_and_sbs_is_not_asked(page, manifest, start_flow):
     start_flow("efactura-omitted")
     page.wait_for_url(f"{manifest['anaf']['url']}/anaf-oauth2/v1/authorize?**")
     page.locator("input[name=state]").evaluate("input => { input.value = 'tampered-' + input.value; }")
