@@ -23,7 +23,32 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--strict-https", action="store_true", help="mock ANAF refuses http://localhost callbacks")
     up.add_argument("--strict-client-auth", action="store_true",
                     help="mock ANAF accepts client credentials only in HTTP Basic")
+    seed = commands.add_parser("seed", help="seed services that already run on their own (docker compose) "
+                                            "and write <data-dir>/sandbox.json")
+    seed.add_argument("--anaf-url", default="http://127.0.0.1:8001")
+    seed.add_argument("--sbs-url", default="http://127.0.0.1:8002")
+    seed.add_argument("--demo-url", default="http://127.0.0.1:8000")
+    seed.add_argument("--data-dir", type=Path, default=Path(".sandbox"))
+    seed.add_argument("--account-key", required=True,
+                      help="the key mock SBS was started with (SBS_BOOTSTRAP_ACCOUNT_KEY)")
     return parser
+
+
+def seed(args: argparse.Namespace) -> int:
+    """`anaf-sandbox seed`: the one-shot seeding step of docker-compose.yml."""
+    import requests
+
+    from sandbox.seeding import SeedingError, seed_running
+
+    try:
+        manifest = seed_running(args.anaf_url.rstrip("/"), args.sbs_url.rstrip("/"), args.demo_url.rstrip("/"),
+                                args.data_dir, args.account_key)
+    except (SeedingError, requests.RequestException) as exc:
+        print(f"anaf-sandbox seed: {exc}", file=sys.stderr)
+        return 1
+    print(f"seeded: SBS app {manifest['sbs']['appId']}, organization {manifest['sbs']['organizationId']}; "
+          f"manifest in {args.data_dir / 'sandbox.json'}", flush=True)
+    return 0
 
 
 def summary(sandbox: Sandbox) -> str:
@@ -46,6 +71,9 @@ def summary(sandbox: Sandbox) -> str:
         apps,
         f"  Certificates      {people}",
         "",
+        "  Console with the keys filled in:",
+        f"    {sbs['consoleUrl']}",
+        "",
         f"  Manifest          {sandbox.manifest_path or '(in memory)'}",
         f"  Ready in {sandbox.ready_seconds:.2f} s. Ctrl-C stops all three.",
         "",
@@ -55,6 +83,8 @@ def summary(sandbox: Sandbox) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "seed":
+        return seed(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("waitress").setLevel(logging.WARNING)
     options = Options(

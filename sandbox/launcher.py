@@ -114,8 +114,7 @@ class Sandbox:
             implicit_client_secret=implicit.client_secret, bootstrap_account_key=state.account_key,
             refresh_sweep_interval=o.sweep_interval,
         )))
-        tin = people[0]["cifs"][0] if people and people[0].get("cifs") else "RO00000000"
-        created = seeding.seed_sbs(http, sbs_url, state, callbacks, tin)
+        created = seeding.seed_sbs(http, sbs_url, state, callbacks, seeding.first_tin(people))
         moved = not created and state.demo_url not in (None, demo_url)
         if moved:
             seeding.rebase_sbs_callbacks(http, sbs_url, state, state.demo_url or "", demo_url)
@@ -133,21 +132,7 @@ class Sandbox:
         for name in self.servers:
             wait_healthy(self.url(name))
 
-        self.manifest = {
-            "anaf": {
-                "url": anaf_url,
-                "identities": [{"serial": p["serial"], "name": p.get("name"), "cifs": p.get("cifs", [])}
-                               for p in people],
-                "apps": {role: {"name": a.name, "clientId": a.client_id, "callbacks": a.callbacks}
-                         for role, a in state.anaf_apps.items()},
-            },
-            "sbs": {
-                "url": sbs_url, "accountKey": state.account_key, "serviceKey": state.service_key,
-                "appId": state.app_id, "tenantId": state.tenant_id, "organizationId": state.organization_id,
-                "consoleUrl": f"{sbs_url}/console",
-            },
-            "demo": {"url": demo_url, "callbacks": callbacks},
-        }
+        self.manifest = seeding.build_manifest(anaf_url, sbs_url, demo_url, state, people)
         if data_dir is not None:
             self.manifest_path = write_manifest(data_dir, self.manifest)
         self.ready_seconds = time.perf_counter() - started

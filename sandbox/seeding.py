@@ -14,6 +14,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
 
@@ -85,14 +86,19 @@ def demo_callbacks(demo_url: str, sbs_url: str) -> dict[str, Any]:
     }
 
 
-def seed_anaf(session: requests.Session, anaf_url: str, state: SeedState, callbacks: dict[str, Any]) -> None:
-    """Ensure the three ANAF apps exist with the callbacks of this run's addresses."""
+IMPLICIT_APP_NAME = "sbs-managed-implicit"
+
+
+def seed_anaf(session: requests.Session, anaf_url: str, state: SeedState, callbacks: dict[str, Any],
+              roles: tuple[str, ...] = ("main", "branch", "implicit")) -> None:
+    """Ensure the ANAF apps of ``roles`` exist with the callbacks of this run's addresses."""
     wanted = {
         "main": ("demo-tenant-app", [callbacks["main"]]),
         "branch": ("demo-tenant-branch", list(callbacks["additional"])),
-        "implicit": ("sbs-managed-implicit", [callbacks["implicit"]]),
+        "implicit": (IMPLICIT_APP_NAME, [callbacks["implicit"]]),
     }
-    for role, (name, urls) in wanted.items():
+    for role in roles:
+        name, urls = wanted[role]
         known = state.anaf_apps.get(role)
         if known is not None:
             got = session.get(f"{anaf_url}/portal/api/apps/{known.client_id}", timeout=10)
@@ -149,6 +155,69 @@ def seed_sbs(session: requests.Session, sbs_url: str, state: SeedState, callback
         {"n": "Demo Organization SRL", "t": tin},
     )["createOrganization"]["id"]
     return True
+
+
+def build_manifest(anaf_url: str, sbs_url: str, demo_url: str, state: SeedState,
+                   people: list[dict[str, Any]], implicit_client_id: str | None = None) -> dict[str, Any]:
+    """The `sandbox.json` of SPEC §5 for these addresses and this seed state."""
+    callbacks = demo_callbacks(demo_url, sbs_url)
+    apps = {role: {"name": a.name, "clientId": a.client_id, "callbacks": a.callbacks}
+            for role, a in state.anaf_apps.items()}
+    if implicit_client_id is not None:
+        apps["implicit"] = {"name": IMPLICIT_APP_NAME, "clientId": implicit_client_id,
+                            "callbacks": [callbacks["implicit"]]}
+    return {
+        "anaf": {
+            "url": anaf_url,
+            "identities": [{"serial": p["serial"], "name": p.get("name"), "cifs": p.get("cifs", [])} for p in people],
+            "apps": apps,
+        },
+        "sbs": {
+            "url": sbs_url, "accountKey": state.account_key, "serviceKey": state.service_key,
+            "appId": state.app_id, "tenantId": state.tenant_id, "organizationId": state.organization_id,
+            # The fragment fills the console's key fields in the browser; it never reaches a server or a log.
+            "consoleUrl": f"{sbs_url}/console#" + urlencode({
+                "accountKey": state.account_key, "serviceKey": state.service_key or "", "appId": state.app_id or "",
+                "tenantId": state.tenant_id or "", "organizationId": state.organization_id or ""}),
+        },
+        "demo": {"url": demo_url, "callbacks": callbacks},
+    }
+
+
+def first_tin(people: list[dict[str, Any]]) -> str:
+    """The CIF the seeded organization uses: the first certificate's first company."""
+    return people[0]["cifs"][0] if people and people[0].get("cifs") else "RO00000000"
+
+
+def seed_running(anaf_url: str, sbs_url: str, demo_url: str, data_dir: Path, account_key: str) -> dict[str, Any]:
+    """Seed services that already run on their own (docker compose), idempotently; write the manifest.
+
+    Unlike `anaf-sandbox up`, mock SBS started without implicit credentials, so it registers its
+    implicit ANAF app itself: only the demo's two ANAF apps are registered here, and the manifest
+    shows the implicit client id that SBS reports.
+    """
+    from sandbox.manifest import write_manifest
+
+    session = requests.Session()
+    state = SeedState.load(data_dir)
+    state.account_key = account_key
+    callbacks = demo_callbacks(demo_url, sbs_url)
+    seed_anaf(session, anaf_url, state, callbacks, roles=("main", "branch"))
+    people = identities(session, anaf_url)
+    created = seed_sbs(session, sbs_url, state, callbacks, first_tin(people))
+    state.sbs_url, state.demo_url = sbs_url, demo_url
+    state.save(data_dir)
+    account = GraphQL(session, f"{sbs_url}/account-api/graphql", account_key)
+    # Reading the implicit service makes SBS register its implicit ANAF app, which belongs in the snapshot.
+    shown = account.run("query($id: ID!) { app(id: $id) { roAnafEtransportClientSecret { clientId } } }",
+                        {"id": state.app_id})["app"]
+    implicit = (shown.get("roAnafEtransportClientSecret") or {}).get("clientId")
+    if created:
+        for url in (anaf_url, sbs_url):
+            _check(session.post(f"{url}/__admin/snapshot", timeout=30), f"snapshot {url}")
+    manifest = build_manifest(anaf_url, sbs_url, demo_url, state, people, implicit)
+    write_manifest(data_dir, manifest)
+    return manifest
 
 
 def rebase_sbs_callbacks(session: requests.Session, sbs_url: str, state: SeedState, old_demo: str, new_demo: str) -> None:
