@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
+
+from sandbox.settings import ConfigError, read_env
 
 PREFIX = "DEMO_"
 # The fields `DEMO_MANIFEST` fills from `sandbox.json` (SPEC §5) when they are not set in the environment.
@@ -18,10 +20,6 @@ MANIFEST_FIELDS = {
     "tenant_id": ("sbs", "tenantId"),
     "organization_id": ("sbs", "organizationId"),
 }
-
-
-class ConfigError(ValueError):
-    """A setting that cannot be used; the message names the environment variable."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +41,13 @@ class Config:
     max_body_bytes: int = 64 * 1024
     sbs_timeout: float = 15.0
 
+    def __post_init__(self) -> None:
+        for name in ("port", "max_body_bytes"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{PREFIX}{name.upper()} must be 0 or more, got {getattr(self, name)}")
+        if self.sbs_timeout <= 0:
+            raise ConfigError(f"{PREFIX}SBS_TIMEOUT must be more than 0, got {self.sbs_timeout}")
+
     @property
     def url(self) -> str:
         """The address a browser uses to reach the demo; callbacks and the return URL are built on it."""
@@ -55,13 +60,7 @@ class Config:
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Config":
         """Read `DEMO_<FIELD>` variables, then fill what is still unset from `DEMO_MANIFEST`; raises ConfigError."""
         env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            name = PREFIX + f.name.upper()
-            raw = env.get(name)
-            if raw is None or raw == "":
-                continue
-            values[f.name] = _parse(name, raw, f.type)
+        values: dict[str, Any] = read_env(cls, PREFIX, env)
         manifest_path = env.get(PREFIX + "MANIFEST")
         if manifest_path:
             for key, value in _from_manifest(manifest_path).items():
@@ -74,26 +73,6 @@ class Config:
     def with_address(self, host: str, port: int) -> "Config":
         """The same config for the address `python -m demo_app --host --port` bound."""
         return replace(self, host=host, port=port)
-
-
-def _parse(name: str, raw: str, kind: Any) -> Any:
-    if kind in ("int", int):
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-        if value < 0:
-            raise ConfigError(f"{name} must be 0 or more, got {raw!r}")
-        return value
-    if kind in ("float", float):
-        try:
-            value = float(raw)
-        except ValueError:
-            raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
-        if value <= 0:
-            raise ConfigError(f"{name} must be more than 0, got {raw!r}")
-        return value
-    return raw
 
 
 def _from_manifest(path: str) -> dict[str, Any]:

@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from sandbox.settings import ConfigError, read_env
+
 PREFIX = "ANAF_"
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-class ConfigError(ValueError):
-    """A setting has a value the service cannot start with; the message names the variable."""
 
 
 @dataclass(frozen=True)
@@ -71,23 +67,4 @@ class Config:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Config":
         """Read `ANAF_<FIELD>` variables; a bad value raises ConfigError naming the variable."""
-        env = os.environ if environ is None else environ
-        values: dict[str, object] = {}
-        for f in fields(cls):
-            name = PREFIX + f.name.upper()
-            if name not in env:
-                continue
-            raw = env[name].strip()
-            kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
-            if kind == "bool":
-                if raw.lower() not in _TRUE | _FALSE:
-                    raise ConfigError(f"{name} must be true or false, got {raw!r}")
-                values[f.name] = raw.lower() in _TRUE
-            elif kind == "int":
-                try:
-                    values[f.name] = int(raw)
-                except ValueError:
-                    raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-            else:
-                values[f.name] = (raw or None) if "None" in kind else raw
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**read_env(cls, PREFIX, os.environ if environ is None else environ))

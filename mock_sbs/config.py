@@ -3,16 +3,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Callable, Mapping, TypeVar
+from typing import Mapping
+
+from sandbox.settings import ConfigError, read_env
 
 CALLBACK_PATH = "/ro-anaf-oauth-api/oauth-callback"
 ENV_PREFIX = "SBS_"
-
-T = TypeVar("T")
-
-
-class ConfigError(ValueError):
-    """A setting has a value mock SBS cannot start with; the message names the variable."""
 
 
 @dataclass(frozen=True)
@@ -72,28 +68,6 @@ class Config:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Config":
         """Read `SBS_HOST`, `SBS_PORT`, `SBS_PUBLIC_URL`, `SBS_DATA_DIR`, `SBS_ANAF_URL`, ... over the defaults."""
-        env = os.environ if environ is None else environ
-        values: dict[str, object] = {}
-        text_fields = ("host", "public_url", "data_dir", "anaf_url", "anaf_api_url", "implicit_client_id",
-                       "implicit_client_secret", "bootstrap_account_key")
-        for name in text_fields:
-            raw = env.get(ENV_PREFIX + name.upper())
-            if raw:
-                values[name] = raw
-        numbers: dict[str, Callable[[str], object]] = {
-            "port": int, "refresh_margin": float, "refresh_sweep_interval": float, "max_body_bytes": int,
-            "anaf_timeout": float, "pending_request_ttl": float,
-        }
-        for name, parse in numbers.items():
-            raw = env.get(ENV_PREFIX + name.upper())
-            if raw:
-                values[name] = _parse(ENV_PREFIX + name.upper(), raw, parse)
+        values: dict[str, object] = read_env(cls, ENV_PREFIX, os.environ if environ is None else environ)
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
-
-
-def _parse(variable: str, raw: str, parse: Callable[[str], T]) -> T:
-    try:
-        return parse(raw)
-    except ValueError:
-        raise ConfigError(f"{variable}={raw!r} is not a valid {parse.__name__}") from None

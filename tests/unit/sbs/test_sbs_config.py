@@ -27,7 +27,7 @@ def test_environment_overrides() -> None:
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
-        pytest.param({"SBS_PORT": "eighty"}, "SBS_PORT='eighty' is not a valid int", id="port-not-number"),
+        pytest.param({"SBS_PORT": "eighty"}, "SBS_PORT must be a whole number, got 'eighty'", id="port-not-number"),
         pytest.param({"SBS_PORT": "70000"}, "SBS_PORT must be from 0 to 65535", id="port-range"),
         pytest.param({"SBS_REFRESH_MARGIN": "-1"}, "SBS_REFRESH_MARGIN must be 0 or more", id="negative-margin"),
         pytest.param({"SBS_MAX_BODY_BYTES": "10"}, "SBS_MAX_BODY_BYTES must be at least 1024", id="tiny-body"),
