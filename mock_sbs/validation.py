@@ -12,8 +12,8 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from mock_sbs.model import AnafService, AppRecord, ClientSecret, ServiceSettings
+from sandbox.callbacks import callback_problem
 
-LOCAL_HOSTS = ("localhost", "127.0.0.1")
 MAX_NAME = 100
 MAX_VALUE = 512
 MAX_URL = 2048
@@ -38,30 +38,6 @@ class ValidationFailed(Exception):
     def __init__(self, problems: list[FieldProblem]) -> None:
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
-
-
-def callback_problem(url: str) -> str | None:
-    """Why ``url`` cannot be an OAuth callback, or None.
-
-    Like ANAF's portal: an absolute https URL, with plain http only for localhost and 127.0.0.1 so
-    learners can run on a laptop; no fragment (RFC 6749 §3.1.2: a redirection URI has none).
-    """
-    if url != url.strip() or any(ch.isspace() for ch in url):
-        return "must not contain spaces"
-    if len(url) > MAX_URL:
-        return f"must be at most {MAX_URL} characters"
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        return "must be an absolute https:// URL"
-    if parts.scheme not in ("https", "http") or not host:
-        return "must be an absolute https:// URL"
-    if parts.scheme == "http" and host not in LOCAL_HOSTS:
-        return "must use https:// (http:// is accepted only for localhost and 127.0.0.1, as ANAF does)"
-    if parts.fragment or "#" in url:
-        return "must not contain a fragment (#...)"
-    return None
 
 
 def return_url_problem(url: str) -> str | None:

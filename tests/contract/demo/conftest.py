@@ -70,7 +70,7 @@ class FakeSbs:
                              if not item.get(k)]
                 url = item.get("oauthCallback") or ""
                 if url and not re.match(r"https://|http://(localhost|127\.0\.0\.1|demo\.test)[:/]", url):
-                    problems.append((f"{path}.oauthCallback", "must use https:// (http:// is accepted only for "
+                    problems.append((f"{path}.oauthCallback", "must be an https:// URL (http:// is accepted only for "
                                      "localhost and 127.0.0.1, as ANAF does)"))
         variables = {"id": "app-1", "input": changes}
         if problems:

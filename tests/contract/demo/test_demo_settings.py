@@ -72,7 +72,7 @@ def test_invalid_callback_is_shown_next_to_its_field_and_nothing_changes(client,
     page = text(response)
     assert response.status_code == 422
     error = re.search(r'data-testid="error-add-1-oauthCallback">([^<]+)<', page)
-    assert error and "must use https://" in error.group(1)
+    assert error and "must be an https:// URL" in error.group(1)
     assert 'id="add-1-oauthCallback"' in page and 'value="http://shop.example.com/cb"' in page  # kept as typed
     assert "Nothing was changed" in page and "Sent, and SBS refused it" in page
     assert fake_sbs.stored == before

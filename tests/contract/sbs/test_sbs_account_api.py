@@ -37,7 +37,7 @@ def test_given_additional_list_replaces_the_stored_one(sbs) -> None:
                      "input.roAnafEfacturaAdditionalClientSecrets[1].oauthCallback: https://app.example/extra is "
                      "already used by input.roAnafEfacturaAdditionalClientSecrets[0]", id="duplicate-callback"),
         pytest.param({"roAnafEfacturaAdditionalClientSecrets": [EXTRA, {**EXTRA, "oauthCallback": "http://x.example"}]},
-                     "input.roAnafEfacturaAdditionalClientSecrets[1].oauthCallback: must use https://",
+                     "input.roAnafEfacturaAdditionalClientSecrets[1].oauthCallback: must be an https:// URL",
                      id="http-callback"),
         pytest.param({"roAnafEtransportClientSecret": {**OWN, "clientSecret": ""}},
                      "input.roAnafEtransportClientSecret.clientSecret: is required", id="empty-secret"),
