@@ -21,7 +21,7 @@ class ServerThread:
     mock SBS must know its own URL to register its callback at mock ANAF.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, threads: int = 4) -> None:
         self._app: Callable[..., Any] | None = None
         self._server = create_server(
             # waitress reads asyncore_loop_timeout with int(): a fraction becomes 0, a select() that never
