@@ -96,6 +96,11 @@ def test_up_seeds_all_rules_and_keeps_state_across_restart(tmp_path: Path) -> No
         out = stop(proc)
         assert "ANAF OAuth sandbox is up" in out
         assert sbs["accountKey"] in out  # the summary lists the sandbox's own keys for the learner
+        # ...but neither the log nor the summary shows an ANAF client secret, a code or a state.
+        secrets_ = [app["client_secret"] for app in json.loads((data_dir / "seed.json").read_text())["anaf_apps"].values()]
+        for value in [*secrets_, back["code"][0], back["state"][0]]:
+            assert value not in out
+        assert "tokens issued to client" in out  # the log did record the exchange
     finally:
         if proc.poll() is None:
             proc.kill()
