@@ -29,7 +29,10 @@ def test_certificate_page_in_chromium(anaf, button: str, expected: str) -> None:
     query = urlencode({"response_type": "code", "client_id": anaf.client_id, "redirect_uri": anaf.callback,
                        "state": "b-1", "token_content_type": "jwt"})
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=["--no-sandbox", "--disable-gpu"])
+        # No network here: Chromium's own background calls would only fail, so they are turned off.
+        browser = playwright.chromium.launch(executable_path=path, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
         try:
             page = browser.new_page(viewport={"width": 390, "height": 844})
             landed: list[str] = []
