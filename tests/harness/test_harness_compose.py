@@ -11,7 +11,6 @@ import time
 from dataclasses import fields
 from importlib import import_module
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
