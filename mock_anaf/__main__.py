@@ -12,7 +12,7 @@ from flask import Flask
 
 from mock_anaf import create_app
 from mock_anaf.config import Config, ConfigError
-from sandbox.serving import run_standalone
+from sandbox.serving import port, run_standalone
 
 
 def main() -> None:
@@ -23,7 +23,7 @@ def main() -> None:
         sys.exit(f"mock_anaf: {exc}")
     parser = argparse.ArgumentParser(prog="python -m mock_anaf", description="Run mock ANAF alone.")
     parser.add_argument("--host", default=base.host)
-    parser.add_argument("--port", type=int, default=base.port, help="0 picks a free port")
+    parser.add_argument("--port", type=port, default=base.port, help="0 picks a free port")
     parser.add_argument("--data-dir", default=base.data_dir, help="keep state here (default: in memory)")
     parser.add_argument("--strict-https", action="store_true", default=base.strict_https,
                         help="refuse http://localhost callback URLs too")

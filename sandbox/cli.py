@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from sandbox.launcher import Options, Sandbox
-from sandbox.serving import wait_for_signal
+from sandbox.serving import port, wait_for_signal
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,9 +15,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start all three services, seeded, and write <data-dir>/sandbox.json")
     up.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    up.add_argument("--anaf-port", type=int, default=8001, help="mock ANAF port, 0 = free port (default 8001)")
-    up.add_argument("--sbs-port", type=int, default=8002, help="mock SBS port, 0 = free port (default 8002)")
-    up.add_argument("--demo-port", type=int, default=8000, help="demo app port, 0 = free port (default 8000)")
+    up.add_argument("--anaf-port", type=port, default=8001, help="mock ANAF port, 0 = free port (default 8001)")
+    up.add_argument("--sbs-port", type=port, default=8002, help="mock SBS port, 0 = free port (default 8002)")
+    up.add_argument("--demo-port", type=port, default=8000, help="demo app port, 0 = free port (default 8000)")
     up.add_argument("--data-dir", type=Path, default=Path(".sandbox"), help="state and manifest (default .sandbox)")
     up.add_argument("--fresh", action="store_true", help="wipe the sandbox's state in the data dir first")
     up.add_argument("--strict-https", action="store_true", help="mock ANAF refuses http://localhost callbacks")

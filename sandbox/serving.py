@@ -22,6 +22,8 @@ class ServerThread:
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, threads: int = 4) -> None:
+        if not 0 <= port <= 65535:
+            raise ValueError(f"port must be from 0 to 65535, got {port}")  # the socket layer would wrap it
         self._app: Callable[..., Any] | None = None
         self._server = create_server(
             # waitress reads asyncore_loop_timeout with int(): a fraction becomes 0, a select() that never
@@ -88,6 +90,17 @@ class ServerThread:
         self.stop()
 
 
+def port(text: str) -> int:
+    """A TCP port for argparse: 0 (pick a free one) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port: use 0 (a free port) to 65535")
+    return value
+
+
 def wait_healthy(url: str, timeout: float = 10.0) -> None:
     """Wait until ``url``/healthz answers 200, or raise TimeoutError."""
     deadline = time.monotonic() + timeout
@@ -119,10 +132,13 @@ def run_standalone(name: str, default_port: int, build: Callable[[str, int], Any
     """`python -m <service> --host H --port P`: build the app for that address and serve it until stopped."""
     parser = argparse.ArgumentParser(prog=f"python -m {name}", description=f"Run {name} alone.")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=default_port)
+    parser.add_argument("--port", type=port, default=default_port)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    server = ServerThread(args.host, args.port)
+    try:
+        server = ServerThread(args.host, args.port)
+    except OSError as exc:
+        raise SystemExit(f"{name}: cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
     server.start(build(args.host, server.port))
     print(f"{name} listening on {server.url} (Ctrl-C to stop)", flush=True)
     try:
