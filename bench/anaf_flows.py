@@ -11,19 +11,17 @@ import argparse
 import base64
 import http.client
 import os
-import socket
-import statistics
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 
+from bench.timing import free_port, measure
 from sandbox.serving import wait_healthy
 
 CALLBACK = "http://127.0.0.1:9/bench/callback"
@@ -88,34 +86,17 @@ def run(url: str, flows: int = 1000, concurrency: int = 1, warmup: int = 30,
             raise RuntimeError(f"token answered {token.status}")
         return (time.perf_counter() - started) * 1000
 
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(one, range(warmup)))
-        cpu_before = None if server_pid is None else cpu_seconds(server_pid)
-        started = time.perf_counter()
-        latencies = sorted(pool.map(one, range(flows)))
-        elapsed = time.perf_counter() - started
-        cpu_after = None if server_pid is None else cpu_seconds(server_pid)
-    server_cpu = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) / flows * 1000
-    return {
-        "flows": flows,
-        "concurrency": concurrency,
-        "seconds": round(elapsed, 3),
-        "flows_per_s": round(flows / elapsed, 1),
-        "median_ms": round(statistics.median(latencies), 2),
-        "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 2),
-        "server_cpu_ms_per_flow": None if server_cpu is None else round(server_cpu, 2),
-    }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    result = measure(one, flows, concurrency, warmup,
+                     around=None if server_pid is None else (lambda: cpu_seconds(server_pid)))
+    before, after = result.pop("before"), result.pop("after")
+    server_cpu = None if before is None or after is None else (after - before) / flows * 1000
+    result["server_cpu_ms_per_flow"] = None if server_cpu is None else round(server_cpu, 2)
+    return result
 
 
 def start_server() -> tuple[subprocess.Popen[bytes], str]:
     """`python -m mock_anaf` on a free port, in memory, in its own process."""
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANAF_")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "mock_anaf", "--host", "127.0.0.1", "--port", str(port)],

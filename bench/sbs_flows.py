@@ -14,18 +14,16 @@ import json
 import os
 import secrets
 import http.client
-import socket
-import statistics
 import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 
+from bench.timing import free_port, measure
 from sandbox.serving import wait_healthy
 
 CALLBACK = "http://127.0.0.1:9/bench/anaf/callback"
@@ -128,30 +126,14 @@ def _measure(anaf_url: str, sbs_url: str, account_key: str, flows: int, concurre
             raise RuntimeError("the flow used another client id")
         return (time.perf_counter() - started) * 1000
 
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(one, range(warmup)))
-        started = time.perf_counter()
-        latencies = sorted(pool.map(one, range(flows)))
-        elapsed = time.perf_counter() - started
-    return {
-        "flows": flows,
-        "concurrency": concurrency,
-        "seconds": round(elapsed, 3),
-        "flows_per_s": round(flows / elapsed, 1),
-        "median_ms": round(statistics.median(latencies), 2),
-        "p95_ms": round(latencies[max(0, int(len(latencies) * 0.95) - 1)], 2),
-    }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    result = measure(one, flows, concurrency, warmup)
+    del result["before"], result["after"]
+    return result
 
 
 def start_servers() -> tuple[list[subprocess.Popen[bytes]], str, str, str]:
     """`python -m mock_anaf` and `python -m mock_sbs` on free ports, in memory, each in its own process."""
-    anaf_port, sbs_port = _free_port(), _free_port()
+    anaf_port, sbs_port = free_port(), free_port()
     anaf_url, sbs_url = f"http://127.0.0.1:{anaf_port}", f"http://127.0.0.1:{sbs_port}"
     account_key = "sbs_acc_bench_" + secrets.token_urlsafe(16)
     base = {k: v for k, v in os.environ.items() if not k.startswith(("ANAF_", "SBS_"))}
