@@ -30,8 +30,14 @@ from mock_sbs.errors import BadRequest, SbsError
 
 log = logging.getLogger(__name__)
 
-# graphql-core ends some variable errors with ", found: <the value>"; the value may hold a client secret.
-_FOUND_VALUE = re.compile(r"[,.;]?\s*[Ff]ound:? .*$", re.DOTALL)
+# graphql-core quotes the offending value in some messages, and the value may hold a client secret:
+# ", found: <value>", "String cannot represent a non string value: <value>", "Value '<value>' does not exist
+# in 'AnafScope' enum." Each pattern keeps the part of the message that names the rule, never the value.
+_ECHOED_VALUES = (
+    (re.compile(r"Value .* does not exist in '(\w+)' enum\..*$", re.DOTALL), r"the value is not one of the \1 values."),
+    (re.compile(r"(cannot represent [^:]*?value):.*$", re.DOTALL), r"\1."),
+    (re.compile(r"[,.;]?\s*[Ff]ound:? .*$", re.DOTALL), "."),
+)
 
 
 class _Quiet(logging.LoggerAdapter):  # type: ignore[type-arg]
@@ -56,6 +62,8 @@ def read_operation(raw: bytes) -> dict[str, Any]:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise BadRequest('The body must be JSON: {"query": "...", "variables": {...}}.') from None
+    except RecursionError:
+        raise BadRequest("The body's JSON is nested too deeply.") from None
     if not isinstance(data, dict):
         raise BadRequest('The body must be a JSON object: {"query": "...", "variables": {...}}.')
     if not isinstance(data.get("query"), str) or not data["query"].strip():
@@ -105,7 +113,7 @@ def execute(documents: DocumentCache, data: dict[str, Any], context: Any,
     """Run the operation; the HTTP status is 400 when it could not start (see the module docstring)."""
     document, problems = documents.get(data["query"])
     if document is None or problems:
-        return {"errors": [format_error(p) for p in problems]}, 400
+        return {"errors": [format_document_error(p) for p in problems]}, 400
     note(operation=operation_name(document, data.get("operationName")))
     _, result = graphql_sync(documents.schema, data, context_value=context, query_document=document,
                              query_validator=_already_validated, error_formatter=format_error, logger=_Quiet(),
@@ -117,6 +125,24 @@ def execute(documents: DocumentCache, data: dict[str, Any], context: Any,
 
 def _already_validated(*args: Any, **kwargs: Any) -> list[GraphQLError]:
     return []
+
+
+def without_values(message: str) -> str:
+    """``message`` with any value graphql-core quoted from the request taken out."""
+    for pattern, replacement in _ECHOED_VALUES:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+def format_document_error(error: GraphQLError) -> dict[str, Any]:
+    """A document that cannot be parsed or does not fit the schema (also when it misuses a `$variable`)."""
+    formatted: dict[str, Any] = dict(error.formatted)
+    if isinstance(error, GraphQLSyntaxError):
+        formatted["extensions"] = {"code": "GRAPHQL_PARSE_FAILED"}  # "found <EOF>" names a token, not a value
+    else:
+        formatted["message"] = without_values(error.message)
+        formatted["extensions"] = {"code": "GRAPHQL_VALIDATION_FAILED"}
+    return formatted
 
 
 def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
@@ -133,7 +159,7 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
     elif isinstance(error, GraphQLSyntaxError):
         formatted["extensions"] = {"code": "GRAPHQL_PARSE_FAILED"}
     elif error.message.startswith("Variable '$"):
-        formatted["message"] = _FOUND_VALUE.sub(".", error.message)
+        formatted["message"] = without_values(error.message)
         formatted["extensions"] = {"code": "BAD_USER_INPUT"}
     elif error.path:
         log.error("execution error at %s: %s", ".".join(str(p) for p in error.path), error.message)

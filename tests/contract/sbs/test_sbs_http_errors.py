@@ -131,3 +131,92 @@ def test_journal_names_the_operation_and_never_a_key_or_secret(sbs) -> None:
     assert entries[-1]["operation"] == "setSecrets"
     text = sbs.client.get("/__admin/requests").get_data(as_text=True)
     assert "VERY-SECRET" not in text and ACCOUNT_KEY not in text
+
+
+UPDATE = "mutation($id: ID!, $input: UpdateAppInput!) { updateApp(id: $id, input: $input) { id } }"
+GENERATE = ("mutation($input: GenerateAuthorizationRequestInput!) "
+            "{ generateAuthorizationRequest(input: $input) { id } }")
+
+
+@pytest.mark.parametrize(
+    ("input_", "message"),
+    [
+        pytest.param({"roAnafEfacturaClientSecret": {"clientId": "a", "clientSecret": 880011223344,
+                                                     "oauthCallback": "https://a.example/cb"}},
+                     "Variable '$input' has invalid value at .roAnafEfacturaClientSecret.clientSecret: "
+                     "String cannot represent a non string value.", id="secret-as-number"),
+        pytest.param({"roAnafEfacturaClientSecret": {"clientId": "a", "clientSecret": ["880011223344"],
+                                                     "oauthCallback": "https://a.example/cb"}},
+                     "Variable '$input' has invalid value at .roAnafEfacturaClientSecret.clientSecret: "
+                     "String cannot represent a non string value.", id="secret-in-a-list"),
+        pytest.param({"roAnafEfacturaUseImplicitClientSecret": "880011223344"},
+                     "Variable '$input' has invalid value at .roAnafEfacturaUseImplicitClientSecret: "
+                     "Boolean cannot represent a non boolean value.", id="secret-as-flag"),
+    ],
+)
+def test_wrong_variable_type_never_echoes_the_value(sbs, input_, message) -> None:
+    app_id = sbs.create_app()
+    before = sbs.app_settings(app_id)
+    error = sbs.error("account-api", ACCOUNT_KEY, UPDATE, {"id": app_id, "input": input_}, status=400)
+    assert error["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert error["message"] == message
+    assert sbs.app_settings(app_id) == before
+
+
+def test_wrong_id_variable_never_echoes_the_value(sbs) -> None:
+    error = sbs.error("account-api", ACCOUNT_KEY, "query($id: ID!) { app(id: $id) { id } }",
+                      {"id": {"secret": "880011223344"}}, status=400)
+    assert (error["extensions"]["code"], error["message"]) == (
+        "BAD_USER_INPUT", "Variable '$id' has invalid value: ID cannot represent value.")
+
+
+@pytest.mark.parametrize(
+    ("scope", "message"),
+    [
+        pytest.param("EFACTURA_880011223344", "Variable '$input' has invalid value at .scope: "
+                     "the value is not one of the AnafScope values.", id="unknown-enum-name"),
+        pytest.param(880011223344, "Variable '$input' has invalid value at .scope: "
+                     "Enum 'AnafScope' cannot represent non-string value.", id="enum-as-number"),
+    ],
+)
+def test_wrong_enum_variable_never_echoes_the_value(sbs, brokered, scope, message) -> None:
+    error = sbs.error("ro-anaf-oauth-api", brokered["key"], GENERATE,
+                      {"input": {"organizationId": brokered["org"], "scope": scope}}, status=400)
+    assert (error["extensions"]["code"], error["message"]) == ("BAD_USER_INPUT", message)
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        pytest.param('mutation { updateApp(id: "x", input: {roAnafEfacturaClientSecret: {clientId: "a", '
+                     'clientSecret: 880011223344, oauthCallback: "https://a.example/cb"}}) { id } }',
+                     "String cannot represent a non string value.", id="literal-secret-as-number"),
+        pytest.param('{ app(id: {secret: "880011223344"}) { id } }',
+                     "ID cannot represent a non-string and non-integer value.", id="literal-object-id"),
+        pytest.param("query($unused: String) { apps { id } }", "Variable '$unused' is never used.",
+                     id="unused-variable"),
+        pytest.param("{ app(id: $undeclared) { id } }", "Variable '$undeclared' is not defined.",
+                     id="undeclared-variable"),
+    ],
+)
+def test_document_that_does_not_fit_is_a_validation_error_without_values(sbs, document, message) -> None:
+    error = sbs.error("account-api", ACCOUNT_KEY, document, status=400)
+    assert (error["extensions"]["code"], error["message"]) == ("GRAPHQL_VALIDATION_FAILED", message)
+
+
+def test_enum_literal_that_does_not_exist_is_not_echoed(sbs, brokered) -> None:
+    document = ('mutation { generateAuthorizationRequest(input: {organizationId: "o", scope: EFACTURA_880011223344})'
+                " { id } }")
+    error = sbs.error("ro-anaf-oauth-api", brokered["key"], document, status=400)
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "880011223344" not in error["message"] and "AnafScope" in error["message"]
+
+
+def test_deeply_nested_json_body_is_a_bad_request(sbs) -> None:
+    depth = 5000
+    body = '{"query": "{ apps { id } }", "variables": {"a": ' + "[" * depth + "]" * depth + "}}"
+    response = sbs.client.post("/account-api/graphql", data=body, content_type="application/json",
+                               headers={"x-api-key": ACCOUNT_KEY})
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == [{"message": "The body's JSON is nested too deeply.",
+                                              "extensions": {"code": "BAD_REQUEST"}}]
