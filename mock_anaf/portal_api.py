@@ -21,6 +21,8 @@ def json_object() -> dict[str, Any]:
         raise PortalError(None, "send Content-Type: application/json", status_code=415,
                           error="unsupported_media_type")
     data = request.get_json(silent=True)
+    if data is None and request.get_data(cache=True).strip() not in (b"", b"null"):
+        raise PortalError(None, "the body is not valid JSON: send a JSON object, UTF-8 encoded")
     if not isinstance(data, dict):
         raise PortalError(None, "the body must be a JSON object")
     if not _valid_text(data):

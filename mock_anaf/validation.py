@@ -20,19 +20,28 @@ _CIF = re.compile(r"^(?:RO)?[0-9]{2,10}$")
 
 
 def app_name(value: object, field: str = "name") -> str:
-    """Denumire aplicatie: required, no spaces (as on ANAF's form), at most 100 characters."""
-    if not isinstance(value, str) or not value.strip():
+    """Denumire aplicatie: required, no spaces (as on ANAF's form), at most 100 characters.
+
+    The whole value must match: a trailing newline is a space too.
+    """
+    if not isinstance(value, str):
+        raise PortalError(field, "Denumire aplicatie is required, as a text (a JSON string)")
+    if not value.strip():
         raise PortalError(field, "Denumire aplicatie is required")
-    if not _APP_NAME.match(value):
+    if not _APP_NAME.fullmatch(value):
         if len(value) > 100:
             raise PortalError(field, "Denumire aplicatie must be at most 100 characters")
         raise PortalError(field, "Denumire aplicatie must not contain spaces (e.g. my-invoicing-app)")
+    if not value.isprintable():
+        raise PortalError(field, "Denumire aplicatie must not contain control characters")
     return value
 
 
 def callbacks(value: object, strict_https: bool = False, field: str = "callbacks") -> list[str]:
     """One to ten distinct callback URLs, each valid under ``callback_problem``."""
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list):
+        raise PortalError(field, 'at least one callback URL is required, as a JSON list like ["https://..."]')
+    if not value:
         raise PortalError(field, "at least one callback URL is required (Callback URL 1)")
     if len(value) > MAX_CALLBACKS:
         raise PortalError(field, f"at most {MAX_CALLBACKS} callback URLs are allowed")
@@ -49,7 +58,9 @@ def callbacks(value: object, strict_https: bool = False, field: str = "callbacks
 
 def services(value: object, field: str = "services") -> list[str]:
     """Serviciu: E-Factura, E-Transport or both, as `EFACTURA` / `ETRANSPORT`, in that order."""
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list):
+        raise PortalError(field, 'choose at least one service, as a JSON list like ["EFACTURA", "ETRANSPORT"]')
+    if not value:
         raise PortalError(field, "choose at least one service: EFACTURA, ETRANSPORT")
     for i, item in enumerate(value):
         if item not in SERVICES:
@@ -61,7 +72,7 @@ def services(value: object, field: str = "services") -> list[str]:
 
 def email(value: object, field: str = "developer") -> str:
     """A developer account's e-mail address, lower-cased."""
-    if not isinstance(value, str) or not _EMAIL.match(value.strip()):
+    if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()):
         raise PortalError(field, "must be an e-mail address like developer@example.com")
     return value.strip().lower()
 
@@ -69,16 +80,18 @@ def email(value: object, field: str = "developer") -> str:
 def identity(data: dict[str, Any], new_serial: str) -> tuple[str, str, list[str]]:
     """A simulated certificate: (serial, name, cifs); ``new_serial`` is used when none is given."""
     serial = data.get("serial", new_serial)
-    if not isinstance(serial, str) or not _SERIAL.match(serial.upper()):
+    if not isinstance(serial, str) or not _SERIAL.fullmatch(serial.upper()):
         raise PortalError("serial", "must be 8 to 64 hexadecimal characters")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip() or len(name) > 200:
         raise PortalError("name", "must be a non-empty name of at most 200 characters")
+    if not name.strip().isprintable():
+        raise PortalError("name", "must not contain control characters (a line break, a tab, ...)")
     cifs = data.get("cifs")
     if not isinstance(cifs, list) or not cifs or len(cifs) > 20:
         raise PortalError("cifs", "must be a list of 1 to 20 CIFs (tax ids) like 12345678 or RO12345678")
     for i, cif in enumerate(cifs):
-        if not isinstance(cif, str) or not _CIF.match(cif.strip().upper()):
+        if not isinstance(cif, str) or not _CIF.fullmatch(cif.strip().upper()):
             raise PortalError(f"cifs[{i}]", "must be a CIF of 2 to 10 digits, optionally prefixed by RO")
     cleaned = [c.strip().upper() for c in cifs]
     if len({c.removeprefix("RO") for c in cleaned}) != len(cleaned):

@@ -41,6 +41,8 @@ def test_secret_is_stored_hashed(anaf) -> None:
     ("change", "field", "message"),
     [
         pytest.param({"name": "erp ro"}, "name", "must not contain spaces", id="name-with-space"),
+        pytest.param({"name": "erp-ro\n"}, "name", "must not contain spaces", id="name-with-trailing-newline"),
+        pytest.param({"callbacks": "https://a.ro/1"}, "callbacks", "as a JSON list", id="callbacks-not-a-list"),
         pytest.param({"name": None}, "name", "is required", id="name-missing"),
         pytest.param({"callbacks": []}, "callbacks", "at least one", id="no-callbacks"),
         pytest.param({"callbacks": ["https://a.ro/1", "http://a.ro/2"]}, "callbacks[1]", "https://", id="http-public"),
@@ -74,6 +76,8 @@ def test_strict_https_refuses_localhost(anaf_with) -> None:
                      "application/json", id="form"),
         pytest.param({"data": "{not json", "content_type": "application/json"}, 400, "JSON object", id="broken-json"),
         pytest.param({"json": ["a list"]}, 400, "JSON object", id="not-an-object"),
+        pytest.param({"data": b'{"name": "\xff"}', "content_type": "application/json"}, 400, "not valid JSON",
+                     id="not-utf8"),
         pytest.param({"data": '{"name": "x\\ud800"}', "content_type": "application/json"}, 400, "not valid Unicode",
                      id="lone-surrogate"),
     ],
@@ -158,6 +162,7 @@ def test_add_identity(anaf) -> None:
         pytest.param({"name": "X", "cifs": ["abc"]}, "cifs[0]", id="bad-cif"),
         pytest.param({"cifs": ["1234"]}, "name", id="no-name"),
         pytest.param({"name": "X", "cifs": ["1234"], "role": "admin"}, "role", id="unknown-field"),
+        pytest.param({"name": "X", "cifs": ["1234"], "serial": "ABCDEF01\n"}, "serial", id="serial-trailing-newline"),
     ],
 )
 def test_add_identity_refused(anaf, body: dict[str, Any], field: str) -> None:

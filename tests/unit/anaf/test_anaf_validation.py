@@ -142,3 +142,51 @@ def test_identity_cleaned() -> None:
     assert validation.identity({"name": " Ana ", "cifs": ["ro12345674"], "serial": "abcdef01"}, "X") == (
         "ABCDEF01", "Ana", ["RO12345674"]
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("my-app\n", id="trailing-newline"),
+        pytest.param("my-app\r\n", id="trailing-crlf"),
+        pytest.param("my\u00a0app", id="no-break-space"),
+    ],
+)
+def test_app_name_whitespace_anywhere_is_a_space(name: str) -> None:
+    with pytest.raises(PortalError) as caught:
+        validation.app_name(name)
+    assert caught.value.field == "name" and "must not contain spaces" in caught.value.message
+
+
+def test_app_name_control_characters_refused() -> None:
+    with pytest.raises(PortalError) as caught:
+        validation.app_name("my\x00app")
+    assert caught.value.field == "name" and "control characters" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        pytest.param({"name": "X", "cifs": ["123"], "serial": "ABCDEF01\n"}, "serial", id="serial-trailing-newline"),
+        pytest.param({"name": "Ana\x07", "cifs": ["123"]}, "name", id="name-control-character"),
+        pytest.param({"name": "Ana\nPopescu", "cifs": ["123"]}, "name", id="name-line-break"),
+    ],
+)
+def test_identity_refuses_hidden_characters(data: dict[str, object], field: str) -> None:
+    with pytest.raises(PortalError) as caught:
+        validation.identity(data, "ABCDEF0123456789")
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("check", "value", "message"),
+    [
+        pytest.param(validation.app_name, 42, "as a text (a JSON string)", id="name-number"),
+        pytest.param(validation.callbacks, "https://a.ro/cb", "as a JSON list", id="callbacks-string"),
+        pytest.param(validation.services, "EFACTURA", "as a JSON list", id="services-string"),
+    ],
+)
+def test_wrong_json_type_is_named(check: object, value: object, message: str) -> None:
+    with pytest.raises(PortalError) as caught:
+        check(value)  # type: ignore[operator]
+    assert message in caught.value.message
