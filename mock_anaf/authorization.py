@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from mock_anaf import redirects
-from mock_anaf.errors import AnafOAuthError, InvalidRequest, UnknownClient, UnsupportedResponseType
+from mock_anaf.errors import AnafOAuthError, InvalidRequest, UnknownClient, UnsupportedResponseType, quoted
 from mock_anaf.store import AppRecord, Identity
 
 DECISIONS = ("allow", "deny")
@@ -39,7 +39,7 @@ def _single(params: Mapping[str, list[str]], name: str) -> str | None:
     """One parameter's value; empty means omitted (RFC 6749 §3.1); repeated is invalid_request."""
     values = [v for v in params.get(name, []) if v != ""]
     if len(params.get(name, [])) > 1:
-        raise InvalidRequest(f"Parameter ({name}) is included more than once")
+        raise InvalidRequest(f"Parameter ({quoted(name)}) is included more than once")
     return values[0] if values else None
 
 
@@ -52,7 +52,7 @@ def parse_authorize(
         raise InvalidRequest("Required parameter (client_id) is missing")
     app = find_app(client_id)
     if app is None:
-        raise UnknownClient(f"Invalid client_id ({client_id})")
+        raise UnknownClient(f"Invalid client_id ({quoted(client_id)})")
     redirect_uri = _single(params, "redirect_uri")
     if redirect_uri is None:
         raise InvalidRequest("Required parameter (redirect_uri) is missing")
@@ -71,15 +71,16 @@ def parse_authorize(
     try:
         for name, values in params.items():
             if len(values) > 1:
-                raise InvalidRequest(f"Parameter ({name}) is included more than once")
+                raise InvalidRequest(f"Parameter ({quoted(name)}) is included more than once")
         response_type = _single(params, "response_type")
         if response_type is None:
             raise InvalidRequest("Required parameter (response_type) is missing")
         if response_type != "code":
-            raise UnsupportedResponseType(f"Unsupported value for response_type ({response_type})")
+            raise UnsupportedResponseType(f"Unsupported value for response_type ({quoted(response_type)})")
         content_type = _single(params, "token_content_type")
         if content_type not in (None, "jwt"):
-            raise InvalidRequest(f"Unsupported value for token_content_type ({content_type}); use jwt or omit it")
+            raise InvalidRequest(
+                f"Unsupported value for token_content_type ({quoted(content_type)}); use jwt or omit it")
     except AnafOAuthError as error:
         raise back(error) from None
     return AuthorizeRequest(app, redirect_uri, state, content_type == "jwt")
@@ -102,5 +103,5 @@ def parse_decision(
         raise InvalidRequest("Required parameter (identity) is missing: the serial of a certificate")
     identity = find_identity(serial)
     if identity is None:
-        raise InvalidRequest(f"Unknown identity ({serial}): see GET /portal/api/identities")
+        raise InvalidRequest(f"Unknown identity ({quoted(serial)}): see GET /portal/api/identities")
     return "allow", identity

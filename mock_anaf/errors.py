@@ -8,8 +8,22 @@ from __future__ import annotations
 from authlib.oauth2.base import OAuth2Error, invalid_error_characters
 from authlib.oauth2.rfc6749 import errors as rfc6749
 
+# Room for the longest callback URL the portal accepts (2000 characters) inside ANAF's sentence.
+DESCRIPTION_LIMIT = 2200
 
-def ascii_description(text: str, limit: int = 500) -> str:
+
+def quoted(value: str, limit: int = 100) -> str:
+    """Client input as quoted inside an error message: a long value keeps its start and end around "...".
+
+    Shortening the value rather than the whole message keeps the words that say what is wrong.
+    """
+    if len(value) <= limit:
+        return value
+    head = (limit - 3) * 2 // 3
+    return value[:head] + "..." + value[len(value) - (limit - 3 - head):]
+
+
+def ascii_description(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     """Text allowed in `error_description` (RFC 6749 §5.2: printable ASCII without `"` and `\\`)."""
     cleaned = "".join("?" if invalid_error_characters(ch) else ch for ch in text)
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 3] + "..."

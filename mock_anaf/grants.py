@@ -55,6 +55,14 @@ def code_problem(code: CodeRecord | None, client_id: str, redirect_uri: str | No
     return None
 
 
+def is_replay(code: CodeRecord | None, client_id: str) -> bool:
+    """True when the client that received ``code`` presents it again (RFC 6749 §4.1.2: deny, revoke).
+
+    Checked before the redirect_uri, so a replay is caught whatever redirect_uri comes with it.
+    """
+    return code is not None and code.used_at is not None and hmac.compare_digest(code.client_id, client_id)
+
+
 def refresh_problem(token: TokenRecord | None, client_id: str, now: float) -> str | None:
     """Why ``token`` cannot be used as a refresh token by this client (RFC 6749 §6), or None."""
     if token is None or token.kind != "refresh":
@@ -116,12 +124,13 @@ class Grants:
         """Tokens for a code, once (RFC 6749 §4.1.3); reuse revokes what the code gave (§4.1.2)."""
         now = self.clock.now()
         record = self.store.find_code(token_hash(code))
+        if is_replay(record, app.client_id):
+            assert record is not None
+            self._refuse_replay(record, now)
         problem = code_problem(record, app.client_id, redirect_uri, now)
         if problem is not None:
             raise InvalidGrant(problem)
         assert record is not None
-        if record.used_at is not None:
-            self._refuse_replay(record, now)
         subject = Subject(app.client_id, record.serial, record.cifs, app.services)
         pair, rows = self._mint(subject, record.grant_id, want_jwt or record.want_jwt)
         # Signing happens above, outside the lock; only the compare-and-set is serialized.

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify, redirect, render_template, reque
 
 from mock_anaf import csrf, params, redirects
 from mock_anaf.authorization import AuthorizeRequest, parse_authorize, parse_decision
-from mock_anaf.errors import InvalidClient, InvalidRequest, UnsupportedGrantType
+from mock_anaf.errors import InvalidClient, InvalidRequest, UnsupportedGrantType, quoted
 from mock_anaf.grants import TokenPair
 from mock_anaf.services import Services
 from mock_anaf.store import AppRecord
@@ -85,7 +85,7 @@ def create_oauth_blueprint(services: Services) -> Blueprint:
         app = services.registry.authenticate(creds.client_id, creds.client_secret)
         if app is None:
             if services.store.get_app(creds.client_id) is None:
-                raise InvalidClient(f"Invalid client_id ({creds.client_id})")
+                raise InvalidClient(f"Invalid client_id ({quoted(creds.client_id)})")
             raise InvalidClient("Client authentication (client_secret) failed")
         return app
 
@@ -109,14 +109,18 @@ def create_oauth_blueprint(services: Services) -> Blueprint:
             code = form.get("code")
             if code is None:
                 raise InvalidRequest("Required parameter (code) is missing")
-            pair = services.grants.exchange_code(app, code, form.get("redirect_uri"), want_jwt)
+            redirect_uri = form.get("redirect_uri")
+            if redirect_uri is None:  # always sent to authorize here, so required (RFC 6749 §4.1.3)
+                raise InvalidRequest("Required parameter (redirect_uri) is missing")
+            pair = services.grants.exchange_code(app, code, redirect_uri, want_jwt)
         elif grant_type == "refresh_token":
             refresh_token = form.get("refresh_token")
             if refresh_token is None:
                 raise InvalidRequest("Required parameter (refresh_token) is missing")
             pair = services.grants.refresh(app, refresh_token, want_jwt)
         else:
-            raise UnsupportedGrantType(f"Unsupported grant_type ({grant_type}); use authorization_code or refresh_token")
+            raise UnsupportedGrantType(
+                f"Unsupported grant_type ({quoted(grant_type)}); use authorization_code or refresh_token")
         log.info("tokens issued to client %s (grant_type=%s)", app.client_id, grant_type)
         return no_store(jsonify(token_body(pair)))
 
@@ -148,7 +152,7 @@ def create_oauth_blueprint(services: Services) -> Blueprint:
 def token_content_type(form: dict[str, str]) -> bool:
     value = form.get("token_content_type")
     if value not in (None, "jwt"):
-        raise InvalidRequest(f"Unsupported value for token_content_type ({value}); use jwt or omit it")
+        raise InvalidRequest(f"Unsupported value for token_content_type ({quoted(str(value))}); use jwt or omit it")
     return value == "jwt"
 
 

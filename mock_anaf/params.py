@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 from urllib.parse import parse_qsl, unquote
 
-from mock_anaf.errors import InvalidClient, InvalidRequest
+from mock_anaf.errors import InvalidClient, InvalidRequest, quoted
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 
@@ -36,7 +36,7 @@ def unique_params(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     params: dict[str, str] = {}
     for name, value in pairs:
         if name in params:
-            raise InvalidRequest(f"Parameter ({name}) is included more than once")
+            raise InvalidRequest(f"Parameter ({quoted(name)}) is included more than once")
         params[name] = value
     return {k: v for k, v in params.items() if v != ""}
 

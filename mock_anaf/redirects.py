@@ -4,6 +4,9 @@ from __future__ import annotations
 from typing import Iterable
 from urllib.parse import urlencode
 
+from mock_anaf.errors import quoted
+from sandbox.callbacks import MAX_URL_LENGTH
+
 
 def is_registered(redirect_uri: str, registered: Iterable[str]) -> bool:
     """Exact string comparison with the app's callbacks, as ANAF does (no normalisation, no prefixes)."""
@@ -11,8 +14,12 @@ def is_registered(redirect_uri: str, registered: Iterable[str]) -> bool:
 
 
 def mismatch_description(redirect_uri: str) -> str:
-    """ANAF's own wording for a redirect_uri the client app did not register."""
-    return f"Redirect-URI ({redirect_uri}) does not match with client app configuration."
+    """ANAF's own wording for a redirect_uri the client app did not register.
+
+    A URI longer than any callback the portal accepts is shortened, so the sentence still ends by
+    saying what is wrong.
+    """
+    return f"Redirect-URI ({quoted(redirect_uri, MAX_URL_LENGTH)}) does not match with client app configuration."
 
 
 def with_params(redirect_uri: str, params: Iterable[tuple[str, str | None]]) -> str:

@@ -51,6 +51,9 @@ def test_page_escapes_what_it_echoes(anaf) -> None:
         pytest.param({"redirect_uri": "https://erp.example.ro/anaf/callback/"}, "invalid_request",
                      "Redirect-URI (https://erp.example.ro/anaf/callback/) does not match with client app "
                      "configuration.", id="trailing-slash-is-another-uri"),
+        pytest.param({"redirect_uri": "https://erp.example.ro/" + "a" * 1900}, "invalid_request",
+                     "Redirect-URI (https://erp.example.ro/" + "a" * 1900 + ") does not match with client app "
+                     "configuration.", id="long-unregistered-redirect-quoted-whole"),
     ],
 )
 @pytest.mark.parametrize("method", ["GET", "POST"])
@@ -170,3 +173,18 @@ def test_browser_post_refused_without_csrf_proof(anaf, change: dict[str, Any], o
     assert answer.status_code == 403 and "Location" not in answer.headers
     assert answer.get_json()["error"] == "csrf"
     assert anaf.counts() == before
+
+
+@pytest.mark.parametrize(
+    ("overrides", "ending"),
+    [
+        pytest.param({"redirect_uri": "https://evil.example/" + "a" * 5000}, ") does not match with client app "
+                     "configuration.", id="huge-redirect-uri"),
+        pytest.param({"client_id": "x" * 5000}, ")", id="huge-client-id"),
+    ],
+)
+def test_huge_input_is_shortened_inside_the_message(anaf, overrides: dict[str, Any], ending: str) -> None:
+    answer = anaf.client.get(AUTHORIZE, query_string=query(anaf, **overrides))
+    description = answer.get_json()["error_description"]
+    assert answer.status_code == 400 and description.endswith(ending) and "..." in description
+    assert len(description) < 2100

@@ -172,7 +172,8 @@ def test_code_bound_to_redirect_uri(anaf) -> None:
     answer = anaf.token(exchange(anaf, code, redirect_uri=anaf.second_callback))
     assert_error(answer, 400, "invalid_grant", "redirect_uri does not match the one used in the authorization request")
     answer = anaf.token({"grant_type": "authorization_code", "code": code})
-    assert_error(answer, 400, "invalid_grant", "Required parameter (redirect_uri) is missing")
+    # A missing parameter is invalid_request (RFC 6749 §5.2), not a problem of the grant.
+    assert_error(answer, 400, "invalid_request", "Required parameter (redirect_uri) is missing")
     assert anaf.token(exchange(anaf, code)).status_code == 200
 
 
@@ -201,6 +202,22 @@ def test_code_replay_revokes_what_it_issued(anaf) -> None:
     assert anaf.hello(first["access_token"]).status_code == 403
     refresh = anaf.token({"grant_type": "refresh_token", "refresh_token": first["refresh_token"]})
     assert_error(refresh, 400, "invalid_grant", "The refresh token was already used or revoked")
+
+
+def test_replay_with_another_redirect_uri_is_still_a_replay(anaf) -> None:
+    code = anaf.code()
+    first = anaf.token(exchange(anaf, code)).get_json()
+    answer = anaf.token(exchange(anaf, code, redirect_uri=anaf.second_callback))
+    assert_error(answer, 400, "invalid_grant",
+                 "The authorization code was already used; the tokens issued from it are revoked")
+    assert anaf.hello(first["access_token"]).status_code == 403
+
+
+def test_huge_client_id_keeps_the_message_readable(anaf) -> None:
+    answer = anaf.token(exchange(anaf, "x"), headers=basic(b"c" * 5000 + b":secret"))
+    description = answer.get_json()["error_description"]
+    assert answer.status_code == 401 and description.startswith("Invalid client_id (ccc")
+    assert description.endswith("ccc)") and "..." in description and len(description) < 200
 
 
 def test_refresh_rotates(anaf) -> None:

@@ -1,10 +1,12 @@
 """Code and refresh-token rules (RFC 6749 §4.1.2, §4.1.3, §6) with a fixed clock."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from mock_anaf.errors import InvalidGrant
-from mock_anaf.grants import Grants, Lifetimes, access_problem, code_problem, refresh_problem
+from mock_anaf.grants import Grants, Lifetimes, access_problem, code_problem, is_replay, refresh_problem
 from mock_anaf.store import AppRecord, CodeRecord, Identity, Store, TokenRecord
 from mock_anaf.tokens import SigningKey, TokenMinter
 from sandbox.clock import FixedClock
@@ -29,6 +31,19 @@ def test_code_problem(code: CodeRecord | None, client_id: str, redirect_uri: str
                       problem: str | None) -> None:
     found = code_problem(code, client_id, redirect_uri, now)
     assert found == problem if problem is None else problem in (found or "")
+
+
+@pytest.mark.parametrize(
+    ("code", "client_id", "replay"),
+    [
+        pytest.param(CODE, "client-a", False, id="unused"),
+        pytest.param(replace(CODE, used_at=1001.0), "client-a", True, id="used"),
+        pytest.param(replace(CODE, used_at=1001.0), "client-b", False, id="used-other-client"),
+        pytest.param(None, "client-a", False, id="unknown"),
+    ],
+)
+def test_is_replay(code: CodeRecord | None, client_id: str, replay: bool) -> None:
+    assert is_replay(code, client_id) is replay
 
 
 def _token(kind: str = "refresh", client: str = "client-a", revoked: float | None = None) -> TokenRecord:
@@ -89,6 +104,17 @@ def test_code_is_single_use_and_replay_revokes_its_tokens(world) -> None:
     assert grants.access_token(pair.access.value)[1] == "the token was revoked"
     with pytest.raises(InvalidGrant, match="already used or revoked"):
         grants.refresh(app, pair.refresh.value, want_jwt=False)
+
+
+@pytest.mark.parametrize("redirect_uri", [pytest.param(CB + "/other", id="other-redirect"),
+                                          pytest.param(None, id="no-redirect")])
+def test_replay_with_another_redirect_uri_still_revokes(world, redirect_uri: str | None) -> None:
+    grants, _, app, _, identity = world
+    code = grants.issue_code(app, CB, identity, want_jwt=False)
+    pair = grants.exchange_code(app, code, CB, want_jwt=False)
+    with pytest.raises(InvalidGrant, match="already used"):
+        grants.exchange_code(app, code, redirect_uri, want_jwt=False)
+    assert grants.access_token(pair.access.value)[1] == "the token was revoked"
 
 
 def test_code_lives_60_seconds(world) -> None:
