@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from mock_anaf import redirects
 from mock_anaf.api import create_api_blueprint
-from mock_anaf.config import Config
+from mock_anaf.config import Config, ConfigError
 from mock_anaf.errors import AccessDenied, PortalError, TooLarge
 from mock_anaf.grants import Grants, Lifetimes
 from mock_anaf.oauth import create_oauth_blueprint
@@ -37,8 +37,8 @@ def create_app(config: Config | None = None) -> Flask:
     """Build one mock ANAF: its own database, signing key, clock, journal and faults."""
     config = config or Config()
     clock = OffsetClock()
+    key = load_signing_key(config)
     store = Store(config.database_path)
-    key = SigningKey.load_or_create(config.key_path)
     registry = Registry(store, clock, config.strict_https)
     registry.seed_identities()
     minter = TokenMinter(key, config.issuer, clock)
@@ -86,6 +86,15 @@ def create_app(config: Config | None = None) -> Flask:
 
     app.register_error_handler(Exception, lambda exc: handle_error(exc, services))
     return app
+
+
+def load_signing_key(config: Config) -> SigningKey:
+    """The JWT signing key; an unreadable key file stops the start naming the setting that points at it."""
+    try:
+        return SigningKey.load_or_create(config.key_path)
+    except (OSError, ValueError) as exc:
+        setting = "ANAF_SIGNING_KEY_FILE" if config.signing_key_file is not None else "ANAF_DATA_DIR"
+        raise ConfigError(f"{setting}: {exc}") from None
 
 
 class PageSessions(SecureCookieSessionInterface):

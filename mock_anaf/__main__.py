@@ -36,7 +36,10 @@ def main() -> None:
     sys.argv = [sys.argv[0], "--host", args.host, "--port", str(args.port)]
 
     def build(host: str, port: int) -> Flask:
-        return create_app(dataclasses.replace(base, host=host, port=port, **settings))
+        try:
+            return create_app(dataclasses.replace(base, host=host, port=port, **settings))
+        except ConfigError as exc:
+            sys.exit(f"mock_anaf: {exc}")
 
     run_standalone("mock_anaf", base.port, build)
 

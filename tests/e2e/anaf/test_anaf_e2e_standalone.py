@@ -27,3 +27,13 @@ def test_python_m_mock_anaf(tmp_path) -> None:
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
+
+
+def test_unreadable_signing_key_stops_the_start_in_one_line(tmp_path) -> None:
+    key = tmp_path / "key.pem"
+    key.write_text("not a key\n")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ANAF_")}, "ANAF_SIGNING_KEY_FILE": str(key)}
+    done = subprocess.run([sys.executable, "-m", "mock_anaf", "--port", "0"], capture_output=True, text=True,
+                          env=env, timeout=30, check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"mock_anaf: ANAF_SIGNING_KEY_FILE: cannot read the RSA signing key at {key}")

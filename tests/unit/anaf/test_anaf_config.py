@@ -40,3 +40,20 @@ def test_values_from_env() -> None:
 def test_bad_values_name_the_variable(env: dict[str, str], variable: str) -> None:
     with pytest.raises(ConfigError, match=variable):
         Config.from_env(env)
+
+
+@pytest.mark.parametrize(
+    ("settings", "variable"),
+    [
+        pytest.param({"signing_key_file": "broken.pem"}, "ANAF_SIGNING_KEY_FILE", id="key-file-not-a-key"),
+        pytest.param({"data_dir": "."}, "ANAF_DATA_DIR", id="key-in-data-dir-not-a-key"),
+    ],
+)
+def test_unreadable_signing_key_names_the_setting(tmp_path: Path, settings: dict[str, str], variable: str) -> None:
+    from mock_anaf import create_app
+
+    (tmp_path / "broken.pem").write_text("not a key\n")
+    (tmp_path / "anaf-signing-key.pem").write_text("not a key\n")
+    config = Config(**{name: str(tmp_path / value) for name, value in settings.items()})
+    with pytest.raises(ConfigError, match=f"^{variable}: cannot read the RSA signing key at "):
+        create_app(config)
