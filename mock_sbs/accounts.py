@@ -93,7 +93,7 @@ class Accounts:
         """Apply a partial update, all or nothing (see validation.apply_update)."""
         app = self.app(caller, app_id)
         try:
-            updated = apply_update(app, changes)
+            updated = apply_update(app, changes, implicit_callback=self.implicit.callback_url)
         except ValidationFailed as failed:
             raise_invalid(failed.problems)
         self.store.save_app(updated, self.clock.now())

@@ -71,10 +71,12 @@ def tin_problem(tin: Any) -> str | None:
     return None
 
 
-def apply_update(app: AppRecord, changes: Mapping[str, Any]) -> AppRecord:
+def apply_update(app: AppRecord, changes: Mapping[str, Any], implicit_callback: str | None = None) -> AppRecord:
     """The app after an `updateApp`: only the fields given change; a given additional list replaces the old one.
 
-    Raises ValidationFailed with every problem found; then nothing may be saved.
+    ``implicit_callback`` is the SBS-managed secret's callback: while `roAnafXUseImplicitClientSecret` is true
+    it is the main callback, so no additional secret may repeat it. Raises ValidationFailed with every
+    problem found; then nothing may be saved.
     """
     problems: list[FieldProblem] = []
     name = app.name
@@ -90,20 +92,23 @@ def apply_update(app: AppRecord, changes: Mapping[str, Any]) -> AppRecord:
             problems.append(FieldProblem("input.active", "must be true or false"))
         else:
             active = bool(changes["active"])
-    services = {service: _apply_service(service, app.settings(service), changes, problems) for service in AnafService}
+    services = {service: _apply_service(service, app.settings(service), changes, problems, implicit_callback)
+                for service in AnafService}
     if problems:
         raise ValidationFailed(problems)
     return replace(app, name=name, active=active, services=services)
 
 
 def _apply_service(
-    service: AnafService, current: ServiceSettings, changes: Mapping[str, Any], problems: list[FieldProblem]
+    service: AnafService, current: ServiceSettings, changes: Mapping[str, Any], problems: list[FieldProblem],
+    implicit_callback: str | None,
 ) -> ServiceSettings:
     main_field = service.field("ClientSecret")
     list_field = service.field("AdditionalClientSecrets")
     main, additional = current.main, current.additional
     # Each callback of the new settings with where it comes from, and whether that place is in the input.
     origins: list[tuple[str, bool, ClientSecret]] = []
+    extra_origins: list[tuple[str, bool, ClientSecret]] = []
 
     if main_field in changes:
         main = None if changes[main_field] is None else _secret(changes[main_field], f"input.{main_field}", problems)
@@ -116,21 +121,45 @@ def _apply_service(
         given = changes[list_field] or []
         parsed = [_secret(item, f"input.{list_field}[{i}]", problems) for i, item in enumerate(given)]
         additional = tuple(s for s in parsed if s is not None)
-        origins.extend((f"input.{list_field}[{i}]", True, s) for i, s in enumerate(parsed) if s is not None)
+        extra_origins.extend((f"input.{list_field}[{i}]", True, s) for i, s in enumerate(parsed) if s is not None)
     else:
-        origins.extend((f"the stored {list_field}[{i}]", False, s) for i, s in enumerate(additional))
+        extra_origins.extend((f"the stored {list_field}[{i}]", False, s) for i, s in enumerate(additional))
 
-    _check_unique_callbacks(origins, problems)
+    _check_unique_callbacks(origins + extra_origins, problems)
     test_field, implicit_field = service.field("UseTestEnvironment"), service.field("UseImplicitClientSecret")
     for name in (test_field, implicit_field):
         if name in changes and changes[name] is None:
             problems.append(FieldProblem(f"input.{name}", "must be true or false"))
+    use_implicit = bool(changes.get(implicit_field, current.use_implicit))
+    if use_implicit and implicit_callback is not None:
+        _check_implicit_callback(implicit_callback, implicit_field, implicit_field in changes, extra_origins, problems)
     return ServiceSettings(
         main=main,
         additional=additional,
         use_test_environment=bool(changes.get(test_field, current.use_test_environment)),
-        use_implicit=bool(changes.get(implicit_field, current.use_implicit)),
+        use_implicit=use_implicit,
     )
+
+
+def _check_implicit_callback(callback: str, implicit_field: str, flag_given: bool,
+                             extra_origins: list[tuple[str, bool, ClientSecret]], problems: list[FieldProblem]) -> None:
+    """While implicit is on, SBS's own callback is the main callback: no additional secret may use it as well.
+
+    Otherwise a request without `oauthCallback` (seed rule 3, the implicit secret) and one naming SBS's
+    callback (rule 1, the additional secret) would land on the same callback with different clients.
+    Stored settings that an update does not touch are left alone.
+    """
+    for where, from_input, secret in extra_origins:
+        if secret.oauth_callback != callback or not (from_input or flag_given):
+            continue
+        once = "each callback may appear only once per service (main and additional together)"
+        if from_input:
+            problems.append(FieldProblem(f"{where}.oauthCallback", (
+                f"{callback} is SBS's own callback, which is the main callback while {implicit_field} is true; {once}")))
+        else:
+            problems.append(FieldProblem(f"input.{implicit_field}", (
+                f"cannot be true while {where} has SBS's own callback {callback}, which would then be the main "
+                f"callback too; {once}")))
 
 
 def _secret(raw: Any, path: str, problems: list[FieldProblem]) -> ClientSecret | None:

@@ -3,6 +3,11 @@ from __future__ import annotations
 
 import pytest
 
+from mock_sbs import create_app
+from mock_sbs.config import Config
+from mock_sbs.fake_anaf import FakeAnaf
+from sandbox.clock import FixedClock
+
 ACCOUNT_KEY = "sbs_acc_contract-test-key"
 UPDATE = "mutation($id: ID!, $input: UpdateAppInput!) { updateApp(id: $id, input: $input) { id } }"
 OWN = {"clientId": "own-id", "clientSecret": "own-secret", "oauthCallback": "https://app.example/main"}
@@ -153,3 +158,31 @@ def test_inactive_apps_keys_are_refused(sbs) -> None:
     error = sbs.error("organizations-api", key, "{ organizations { id } }", status=403)
     assert (error["extensions"]["code"], error["message"]) == ("FORBIDDEN",
                                                                "The app of this service access key is not active.")
+
+
+def test_no_additional_secret_may_take_sbs_own_callback_while_it_is_the_implicit_main(sbs) -> None:
+    """Seed rule 3 (no oauthCallback → implicit) and rule 1 (SBS's callback → additional) must not share a callback."""
+    clock = FixedClock(1_750_000_000.0)
+    app = create_app(Config(public_url="https://sbs.example", bootstrap_account_key=ACCOUNT_KEY,
+                            refresh_sweep_interval=0, implicit_client_id="implicit-id",
+                            implicit_client_secret="implicit-secret"), anaf_client=FakeAnaf(clock), base_clock=clock)
+    try:
+        # The fixture's SBS is at http://sbs.test, whose callback no app may register (http only for localhost).
+        sbs.client, own_sbs = app.test_client(), "https://sbs.example/ro-anaf-oauth-api/oauth-callback"
+        app_id = sbs.create_app()
+        sbs.update_app(app_id, {"roAnafEtransportClientSecret": OWN, "roAnafEtransportUseImplicitClientSecret": True,
+                                "roAnafEfacturaAdditionalClientSecrets": [{**EXTRA, "oauthCallback": own_sbs}]})
+        before = sbs.app_settings(app_id)
+        error = sbs.error("account-api", ACCOUNT_KEY, UPDATE, {"id": app_id, "input": {
+            "roAnafEtransportAdditionalClientSecrets": [{**EXTRA, "oauthCallback": own_sbs}]}})
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert error["extensions"]["invalidFields"][0]["field"] == \
+            "input.roAnafEtransportAdditionalClientSecrets[0].oauthCallback"
+        assert f"{own_sbs} is SBS's own callback, which is the main callback" in error["message"]
+        error = sbs.error("account-api", ACCOUNT_KEY, UPDATE, {"id": app_id, "input": {
+            "roAnafEfacturaUseImplicitClientSecret": True}})
+        assert error["extensions"]["invalidFields"][0]["field"] == "input.roAnafEfacturaUseImplicitClientSecret"
+        assert "extra-secret" not in error["message"]
+        assert sbs.app_settings(app_id) == before
+    finally:
+        app.extensions["sandbox.shutdown"]()

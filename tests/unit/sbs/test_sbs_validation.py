@@ -160,3 +160,45 @@ def test_invalid_update_names_every_field(changes, fields) -> None:
     for message, expected in zip(messages, fields):
         assert message.startswith(expected), message
     assert "csecret" not in str(caught.value)
+
+
+SBS_CALLBACK = "https://sbs.example/ro-anaf-oauth-api/oauth-callback"
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        pytest.param({"roAnafEtransportAdditionalClientSecrets": [secret(SBS_CALLBACK)]},
+                     f"input.roAnafEtransportAdditionalClientSecrets[0].oauthCallback: {SBS_CALLBACK} is SBS's own "
+                     "callback, which is the main callback while roAnafEtransportUseImplicitClientSecret is true",
+                     id="additional-repeats-implicit-callback"),
+        pytest.param({"roAnafEfacturaAdditionalClientSecrets": [secret(SBS_CALLBACK)],
+                      "roAnafEfacturaUseImplicitClientSecret": True},
+                     "input.roAnafEfacturaAdditionalClientSecrets[0].oauthCallback: ", id="flag-and-list-together"),
+        pytest.param({"roAnafEtransportAdditionalClientSecrets": [secret(SBS_CALLBACK)],
+                      "roAnafEtransportUseImplicitClientSecret": False}, None, id="fine-once-implicit-is-off"),
+        pytest.param({"roAnafEfacturaAdditionalClientSecrets": [secret(SBS_CALLBACK)]}, None,
+                     id="fine-while-implicit-is-off"),
+        pytest.param({"roAnafEtransportClientSecret": secret(SBS_CALLBACK)}, None,
+                     id="own-hidden-main-may-use-it"),
+    ],
+)
+def test_implicit_callback_counts_as_the_main_one(changes, problem) -> None:
+    if problem is None:
+        apply_update(STORED, changes, implicit_callback=SBS_CALLBACK)
+        return
+    with pytest.raises(ValidationFailed) as caught:
+        apply_update(STORED, changes, implicit_callback=SBS_CALLBACK)
+    assert [str(p)[:len(problem)] for p in caught.value.problems] == [problem]
+
+
+def test_turning_implicit_on_over_an_additional_with_sbs_callback_names_the_flag() -> None:
+    stored = AppRecord("app_1", "acc_1", "demo", True, 1.0, {
+        AnafService.EFACTURA: ServiceSettings(main=MAIN, additional=(ClientSecret("x", "y", SBS_CALLBACK),))})
+    apply_update(stored, {"name": "renamed"}, implicit_callback=SBS_CALLBACK)
+    with pytest.raises(ValidationFailed) as caught:
+        apply_update(stored, {"roAnafEfacturaUseImplicitClientSecret": True}, implicit_callback=SBS_CALLBACK)
+    assert [str(p) for p in caught.value.problems] == [
+        f"input.roAnafEfacturaUseImplicitClientSecret: cannot be true while the stored "
+        f"roAnafEfacturaAdditionalClientSecrets[0] has SBS's own callback {SBS_CALLBACK}, which would then be the "
+        "main callback too; each callback may appear only once per service (main and additional together)"]
