@@ -91,12 +91,15 @@ class Accounts:
 
     def update_app(self, caller: Caller, app_id: str, changes: Mapping[str, Any]) -> AppRecord:
         """Apply a partial update, all or nothing (see validation.apply_update)."""
-        app = self.app(caller, app_id)
+        def change(app: AppRecord) -> AppRecord:
+            return apply_update(app, changes, implicit_callback=self.implicit.callback_url)
+
         try:
-            updated = apply_update(app, changes, implicit_callback=self.implicit.callback_url)
+            updated = self.store.update_app(app_id, caller.account_id, change, self.clock.now())
         except ValidationFailed as failed:
             raise_invalid(failed.problems)
-        self.store.save_app(updated, self.clock.now())
+        if updated is None:
+            raise NotFound(f"No app with id {app_id} in this account.")
         return self.app(caller, app_id)
 
     def shown_secret(self, app: AppRecord, service: AnafService) -> ShownSecret | None:

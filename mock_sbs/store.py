@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from sandbox.sqlite import Database
 
@@ -135,23 +135,40 @@ class Store:
 
     def save_app(self, app: AppRecord, now: float) -> None:
         """Write the app and both services' settings at once (the update was validated as a whole)."""
+        self.update_app(app.id, app.account_id, lambda _: app, now)
+
+    def update_app(self, app_id: str, account_id: str, change: Callable[[AppRecord], AppRecord],
+                   now: float) -> AppRecord | None:
+        """Read an app of ``account_id``, ``change`` it and write it back in one transaction (None if unknown).
+
+        Two updates of different fields at once must both land: the second reads what the first wrote.
+        If ``change`` raises, nothing is written.
+        """
         with self.db.transaction() as conn:
-            conn.execute("UPDATE apps SET name = ?, active = ?, updated_at = ? WHERE id = ?",
-                         (app.name, int(app.active), now, app.id))
-            conn.execute("DELETE FROM app_services WHERE app_id = ?", (app.id,))
-            conn.execute("DELETE FROM additional_secrets WHERE app_id = ?", (app.id,))
-            for service, settings in app.services.items():
-                main = settings.main
-                conn.execute(
-                    "INSERT INTO app_services VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (app.id, service.value, main and main.client_id, main and main.client_secret,
-                     main and main.oauth_callback, int(settings.use_test_environment), int(settings.use_implicit)),
-                )
-                conn.executemany(
-                    "INSERT INTO additional_secrets VALUES (?, ?, ?, ?, ?, ?)",
-                    [(app.id, service.value, i, s.client_id, s.client_secret, s.oauth_callback)
-                     for i, s in enumerate(settings.additional)],
-                )
+            app = self.get_app(app_id, account_id)
+            if app is None:
+                return None
+            updated = change(app)
+            self._write_app(conn, updated, now)
+        return updated
+
+    def _write_app(self, conn: sqlite3.Connection, app: AppRecord, now: float) -> None:
+        conn.execute("UPDATE apps SET name = ?, active = ?, updated_at = ? WHERE id = ?",
+                     (app.name, int(app.active), now, app.id))
+        conn.execute("DELETE FROM app_services WHERE app_id = ?", (app.id,))
+        conn.execute("DELETE FROM additional_secrets WHERE app_id = ?", (app.id,))
+        for service, settings in app.services.items():
+            main = settings.main
+            conn.execute(
+                "INSERT INTO app_services VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (app.id, service.value, main and main.client_id, main and main.client_secret,
+                 main and main.oauth_callback, int(settings.use_test_environment), int(settings.use_implicit)),
+            )
+            conn.executemany(
+                "INSERT INTO additional_secrets VALUES (?, ?, ?, ?, ?, ?)",
+                [(app.id, service.value, i, s.client_id, s.client_secret, s.oauth_callback)
+                 for i, s in enumerate(settings.additional)],
+            )
 
     def _app(self, row: sqlite3.Row) -> AppRecord:
         services: dict[AnafService, ServiceSettings] = {}

@@ -1,8 +1,11 @@
 """The Account API's rules: partial updates, list replacement, all-or-nothing validation, implicit display."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
+import mock_sbs.accounts
 from mock_sbs import create_app
 from mock_sbs.config import Config
 from mock_sbs.fake_anaf import FakeAnaf
@@ -186,3 +189,40 @@ def test_no_additional_secret_may_take_sbs_own_callback_while_it_is_the_implicit
         assert sbs.app_settings(app_id) == before
     finally:
         app.extensions["sandbox.shutdown"]()
+
+
+def test_concurrent_updates_of_different_fields_both_land(sbs, monkeypatch) -> None:
+    """The second update reads what the first wrote, instead of overwriting it with what it read before."""
+    app_id = sbs.create_app()
+    real_apply = mock_sbs.accounts.apply_update
+    first_inside, let_first_finish, second_done = threading.Event(), threading.Event(), threading.Event()
+
+    def held_open(app, changes, **options):  # the first update stops between its read and its write
+        if "roAnafEfacturaClientSecret" in changes:
+            first_inside.set()
+            let_first_finish.wait(5)
+        return real_apply(app, changes, **options)
+
+    monkeypatch.setattr(mock_sbs.accounts, "apply_update", held_open)
+    second_client = sbs.app.test_client()
+
+    def second_update() -> None:
+        second_client.post("/account-api/graphql", headers={"x-api-key": ACCOUNT_KEY}, json={
+            "query": UPDATE, "variables": {"id": app_id, "input": {"roAnafEfacturaAdditionalClientSecrets": [EXTRA]}}})
+        second_done.set()
+
+    first = threading.Thread(target=sbs.update_app, args=(app_id, {"roAnafEfacturaClientSecret": OWN}))
+    second = threading.Thread(target=second_update)
+    first.start()
+    try:
+        assert first_inside.wait(5)
+        second.start()
+        second_done.wait(0.3)  # without the fix the second one finishes here, before the first writes
+    finally:
+        let_first_finish.set()
+        first.join(5)
+        if second.ident is not None:
+            second.join(5)
+    settings = sbs.app_settings(app_id)
+    assert settings["roAnafEfacturaClientSecret"] == OWN
+    assert settings["roAnafEfacturaAdditionalClientSecrets"] == [EXTRA]
