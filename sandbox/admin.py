@@ -1,6 +1,7 @@
 """The control plane every service shares (SPEC §2.3): journal, clock, faults, reset under `/__admin/`."""
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from flask import Blueprint, Response, jsonify, request
@@ -8,6 +9,9 @@ from flask import Blueprint, Response, jsonify, request
 from sandbox.clock import OffsetClock
 from sandbox.faults import FaultInjector
 from sandbox.journal import Journal, iso
+
+
+MAX_ADVANCE = 100 * 365 * 24 * 3600
 
 
 def _bad(message: str) -> tuple[Response, int]:
@@ -67,8 +71,10 @@ def create_admin_blueprint(
         if data is None:
             return _bad('send a JSON object like {"advance": 3600}')
         seconds = data.get("advance")
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
-            return _bad("advance must be a number of seconds, 0 or more")
+        # JSON lets through NaN, Infinity and 1e300; none of them is a time a token can expire at.
+        if (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds)
+                or not 0 <= seconds <= MAX_ADVANCE):
+            return _bad(f"advance must be a number of seconds from 0 to {MAX_ADVANCE} (100 years)")
         clock.advance(float(seconds))
         return jsonify(clock_state())
 

@@ -20,7 +20,6 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--demo-port", type=port, default=8000, help="demo app port, 0 = free port (default 8000)")
     up.add_argument("--data-dir", type=Path, default=Path(".sandbox"), help="state and manifest (default .sandbox)")
     up.add_argument("--fresh", action="store_true", help="wipe the sandbox's state in the data dir first")
-    up.add_argument("--strict-https", action="store_true", help="mock ANAF refuses http://localhost callbacks")
     up.add_argument("--strict-client-auth", action="store_true",
                     help="mock ANAF accepts client credentials only in HTTP Basic")
     seed = commands.add_parser("seed", help="seed services that already run on their own (docker compose) "
@@ -89,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("waitress").setLevel(logging.WARNING)
     options = Options(
         host=args.host, anaf_port=args.anaf_port, sbs_port=args.sbs_port, demo_port=args.demo_port,
-        data_dir=args.data_dir, fresh=args.fresh, strict_https=args.strict_https,
+        data_dir=args.data_dir, fresh=args.fresh,
         strict_client_auth=args.strict_client_auth,
     )
     try:

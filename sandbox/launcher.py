@@ -29,7 +29,6 @@ class Options:
     demo_port: int = 8000
     data_dir: Path | None = Path(".sandbox")
     fresh: bool = False
-    strict_https: bool = False
     strict_client_auth: bool = False
     sweep_interval: float = 60.0
 
@@ -102,7 +101,7 @@ class Sandbox:
 
         self._serve("anaf", create_anaf(AnafConfig(
             host=o.host, port=self.servers["anaf"].port, public_url=anaf_url, data_dir=store_dir,
-            strict_https=o.strict_https, strict_client_auth=o.strict_client_auth,
+            strict_client_auth=o.strict_client_auth,
         )))
         seeding.seed_anaf(http, anaf_url, state, callbacks)
         people = seeding.identities(http, anaf_url)

@@ -44,8 +44,11 @@ def test_journal_lists_calls_without_secrets(parts) -> None:
 def test_clock_moves_and_rejects_bad_input(parts) -> None:
     client, clock, *_ = parts
     assert client.post("/__admin/clock", json={"advance": 90}).get_json()["epoch"] == 1090.0
-    for bad in ({"advance": -1}, {"advance": "soon"}, {"advance": True}, ["advance"]):
+    for bad in ({"advance": -1}, {"advance": "soon"}, {"advance": True}, ["advance"], {"advance": 1e300}):
         response = client.post("/__admin/clock", json=bad)
+        assert response.status_code == 400 and response.get_json()["error"] == "invalid_request"
+    for raw in ('{"advance": Infinity}', '{"advance": NaN}'):
+        response = client.post("/__admin/clock", data=raw, content_type="application/json")
         assert response.status_code == 400 and response.get_json()["error"] == "invalid_request"
     assert clock.now() == 1090.0
     assert client.get("/__admin/clock").get_json()["offset"] == 90.0
