@@ -198,7 +198,8 @@ def test_turning_implicit_on_over_an_additional_with_sbs_callback_names_the_flag
     apply_update(stored, {"name": "renamed"}, implicit_callback=SBS_CALLBACK)
     with pytest.raises(ValidationFailed) as caught:
         apply_update(stored, {"roAnafEfacturaUseImplicitClientSecret": True}, implicit_callback=SBS_CALLBACK)
-    assert [str(p) for p in caught.value.problems] == [
-        f"input.roAnafEfacturaUseImplicitClientSecret: cannot be true while the stored "
-        f"roAnafEfacturaAdditionalClientSecrets[0] has SBS's own callback {SBS_CALLBACK}, which would then be the "
-        "main callback too; each callback may appear only once per service (main and additional together)"]
+    expected = (f"input.roAnafEfacturaUseImplicitClientSecret: cannot be true while the stored "
+                f"roAnafEfacturaAdditionalClientSecrets[0] has SBS's own callback {SBS_CALLBACK}, which would then "
+                "be the main callback too; each callback may appear only once per service (main and additional "
+                "together)")
+    assert [str(p) for p in caught.value.problems] == [expected]
