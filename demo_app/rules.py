@@ -84,15 +84,23 @@ def callback_name(callback: str | None, demo_url: str) -> str | None:
 
 
 def explain(service: Service, secret_source: str | None, sent_callback: str | None, used_callback: str | None,
-            client_id: str | None) -> str:
-    """The sentence shown on the result page: which secret SBS used, and which rule made it so."""
+            client_id: str | None, status: str = "done") -> str:
+    """The sentence shown on the result page: which secret SBS used, and which rule made it so; ``status`` is
+    how the flow ended (`done`, `denied`, `failed`, `pending`), since only a finished flow had its code exchanged."""
     client = f"client id {client_id}" if client_id else "its client id"
     if secret_source == "IMPLICIT":
         how = ("no oauthCallback was sent, so SBS used main (seed rule 3)" if sent_callback is None
                else "the oauthCallback sent equals main's callback, so SBS used main (seed rule 2)")
-        return (f"{service.implicit_field} is true, so the main secret is the SBS-managed one; {how}. "
-                f"ANAF sent the code to SBS's own callback ({used_callback}), SBS exchanged it with {client} "
-                "and sent the browser back to the demo.")
+        ending = {
+            "done": f"ANAF sent the code to SBS's own callback ({used_callback}), SBS exchanged it with {client} "
+                    "and sent the browser back to the demo.",
+            "denied": f"ANAF answered on SBS's own callback ({used_callback}) without a code, so there was nothing "
+                      f"to exchange with {client}; SBS sent the browser back to the demo.",
+            "pending": f"ANAF is to answer on SBS's own callback ({used_callback}); SBS then exchanges the code "
+                       f"with {client} and sends the browser back to the demo.",
+        }.get(status, f"ANAF answered on SBS's own callback ({used_callback}), but SBS did not complete the flow "
+                      f"with {client}: its answer is above.")
+        return f"{service.implicit_field} is true, so the main secret is the SBS-managed one; {how}. {ending}"
     if secret_source == "ADDITIONAL":
         return (f"The oauthCallback sent ({sent_callback}) equals the callback of an entry in "
                 f"{service.additional_field}, so SBS used that additional secret, {client} (seed rule 1).")

@@ -33,6 +33,10 @@ def install(app: Flask, generation: Any) -> None:
             session.clear()
             session["generation"] = current
         if request.method == "POST" and not request.path.startswith(EXEMPT_PREFIXES):
+            if request.mimetype == "application/x-www-form-urlencoded" and not _is_utf8(request.get_data()):
+                # werkzeug drops a form it cannot decode, which would otherwise read as a missing CSRF token.
+                abort(400, description="The form did not arrive as UTF-8 text, so the demo cannot read it. Reload "
+                                       "the page and send the form again from the browser.")
             sent = request.form.get("csrf_token", "")
             expected = session.get("csrf", "")
             if not sent or not expected or not hmac.compare_digest(sent, expected):
@@ -40,6 +44,14 @@ def install(app: Flask, generation: Any) -> None:
                                        "does not match). Go back, reload the page and try again.")
 
     app.jinja_env.globals["csrf_token"] = csrf_token
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def remember_flow(state: str, flow_id: str, via_sbs: bool) -> None:

@@ -90,8 +90,10 @@ class Plan:
 
 
 def form_from_settings(service: Service, app: Mapping[str, Any], extra_rows: int = 1) -> SettingsForm:
-    """The editor pre-filled with the stored settings (secrets left blank: they are never shown)."""
-    main = app.get(service.main_field) or {}
+    """The editor pre-filled with the stored settings (secrets left blank: they are never shown). While the
+    implicit flag is on, the main row starts blank: SBS shows its own client id there and hides the app's secret.
+    """
+    main = {} if app.get(service.implicit_field) else app.get(service.main_field) or {}
     rows = [
         SecretRow(f"add-{i}", item.get("clientId") or "", "", item.get("oauthCallback") or "", original=i)
         for i, item in enumerate(app.get(service.additional_field) or [])
@@ -134,20 +136,30 @@ def read_form(form: Mapping[str, str]) -> SettingsForm:
 
 def plan_update(service: Service, form: SettingsForm, app: Mapping[str, Any]) -> Plan:
     """The smallest `updateApp` input that turns ``app``'s settings into the form's (SPEC §3.1: only given
-    fields change; a given additional-secrets list replaces the stored one). A blank secret keeps the stored one.
+    fields change; a given additional-secrets list replaces the stored one). A blank secret keeps the stored one;
+    a main row with every field cleared removes the main secret (`null`).
     """
     changes: dict[str, Any] = {}
-    stored_main = app.get(service.main_field) or None
     main = form.main
-    main_unchanged = not main.client_secret and (
-        (stored_main is None and main.blank)
-        or (stored_main is not None
-            and main.client_id == (stored_main.get("clientId") or "")
-            and main.oauth_callback == (stored_main.get("oauthCallback") or ""))
-    )
-    if not main_unchanged:
-        kept = (stored_main or {}).get("clientSecret") or ""
-        changes[service.main_field] = _secret(main.client_id, main.client_secret or kept, main.oauth_callback)
+    if app.get(service.implicit_field):
+        # SBS shows its own client id and callback here and keeps the app's own main secret hidden (SPEC §3.1):
+        # a blank row (or one still showing SBS's values, from an older page) keeps it; a filled one replaces it
+        # as typed, and SBS's implicit secret is never sent back.
+        shown = app.get(service.main_field) or {}
+        still_sbs = not main.client_secret and (main.client_id, main.oauth_callback) == (
+            shown.get("clientId") or "", shown.get("oauthCallback") or "")
+        if not main.blank and not still_sbs:
+            changes[service.main_field] = _secret(main.client_id, main.client_secret, main.oauth_callback)
+    else:
+        stored_main = app.get(service.main_field) or None
+        if main.blank:
+            if stored_main is not None:
+                changes[service.main_field] = None  # every field cleared: remove the main secret
+        elif (main.client_secret or stored_main is None
+              or main.client_id != (stored_main.get("clientId") or "")
+              or main.oauth_callback != (stored_main.get("oauthCallback") or "")):
+            kept = (stored_main or {}).get("clientSecret") or ""
+            changes[service.main_field] = _secret(main.client_id, main.client_secret or kept, main.oauth_callback)
 
     stored_extra = list(app.get(service.additional_field) or [])
     sent, rows = [], []

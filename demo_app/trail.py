@@ -29,6 +29,7 @@ class Step:
     started: float
     operation: str | None = None
     detail: str | None = None
+    error: str | None = None
 
     @property
     def columns(self) -> tuple[int, int]:
@@ -43,6 +44,11 @@ class Step:
     @property
     def label(self) -> str:
         return f"{self.operation} ({self.method} {self.path})" if self.operation else f"{self.method} {self.path}"
+
+    @property
+    def failed(self) -> bool:
+        """Refused or unanswered: an HTTP error, no answer, or an error in a 200 answer (GraphQL's way)."""
+        return self.status == 0 or self.status >= 400 or bool(self.error)
 
     @property
     def outcome(self) -> str:
@@ -97,13 +103,14 @@ def build_trail(journals: Mapping[str, Iterable[Mapping[str, Any]]], until: floa
                 # The callee knows what the call was (client id, grant type); the caller knows why it made it.
                 facts = {**twin, **{k: v for k, v in entry.items() if v is not None}}
             steps.append(Step(lane, target, str(entry.get("method", "")), path, int(entry.get("status") or 0),
-                              _start(entry), facts.get("operation"), _detail(facts)))
+                              _start(entry), facts.get("operation"), _detail(facts), facts.get("error")))
     for lane, items in entries.items():
         for entry in items:
             if entry.get("direction") == "out" or (lane, id(entry)) in paired:
                 continue
             steps.append(Step(caller_of(lane, entry), lane, str(entry.get("method", "")), str(entry.get("path", "")),
-                              int(entry.get("status") or 0), _start(entry), entry.get("operation"), _detail(entry)))
+                              int(entry.get("status") or 0), _start(entry), entry.get("operation"), _detail(entry),
+                              entry.get("error")))
     steps.sort(key=lambda s: s.started)
     return steps
 

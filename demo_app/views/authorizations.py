@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from werkzeug.wrappers import Response
 
 from demo_app.deps import deps
@@ -27,7 +27,12 @@ def listing() -> str:
                 raise
             items, error = [], f"{exc.code}: {exc.message}"
         groups.append({"service": service, "items": items, "error": error})
-    return render_template("authorizations.html", groups=groups, organization_id=d.config.organization_id)
+    outcome = session.pop("authorization_outcome", None)
+    if not isinstance(outcome, dict):
+        outcome = None
+    listed = {a.get("id") for g in groups for a in g["items"]}
+    return render_template("authorizations.html", groups=groups, organization_id=d.config.organization_id,
+                           outcome=outcome, outcome_on_top=outcome is not None and outcome.get("id") not in listed)
 
 
 @bp.post("/authorizations/<authorization_id>/refresh")
@@ -36,15 +41,12 @@ def refresh(authorization_id: str) -> Response:
     try:
         updated = deps().sbs.refresh_authorization(authorization_id)
     except SbsError as exc:
-        flash(f"SBS did not refresh it: {exc.message} ({exc.code})", "error")
-    else:
-        if updated.get("status") == "NEEDS_REAUTHORIZATION":
-            flash(f"SBS could not refresh it: {updated.get('statusMessage') or 'it needs a new authorization'}",
-                  "error")
-        else:
-            flash(f"Refreshed with client id {updated.get('clientId')}: the access token now expires at "
-                  f"{updated.get('accessTokenExpiresAt')}.", "ok")
-    return _back(authorization_id)
+        return _back(authorization_id, "error", f"SBS did not refresh it: {exc.message} ({exc.code})")
+    if updated.get("status") == "NEEDS_REAUTHORIZATION":
+        return _back(authorization_id, "error", "SBS could not refresh it: "
+                     f"{updated.get('statusMessage') or 'it needs a new authorization'}")
+    return _back(authorization_id, "ok", f"Refreshed with client id {updated.get('clientId')}: the access token now "
+                 f"expires at {updated.get('accessTokenExpiresAt')}.")
 
 
 @bp.post("/authorizations/<authorization_id>/test")
@@ -53,12 +55,10 @@ def test(authorization_id: str) -> Response:
     try:
         result = deps().sbs.test_authorization(authorization_id)
     except SbsError as exc:
-        flash(f"The token did not work: {exc.message} ({exc.code})", "error")
-    else:
-        refreshed = " (SBS refreshed the token first)" if result.get("refreshed") else ""
-        flash(f"ANAF answered HTTP {result.get('httpStatus')}: {result.get('answer')} — from {result.get('endpoint')}, "
-              f"{result.get('environment')} environment{refreshed}.", "ok")
-    return _back(authorization_id)
+        return _back(authorization_id, "error", f"The token did not work: {exc.message} ({exc.code})")
+    refreshed = " (SBS refreshed the token first)" if result.get("refreshed") else ""
+    return _back(authorization_id, "ok", f"ANAF answered HTTP {result.get('httpStatus')}: {result.get('answer')} "
+                 f"\u2014 from {result.get('endpoint')}, {result.get('environment')} environment{refreshed}.")
 
 
 @bp.post("/authorizations/<authorization_id>/delete")
@@ -75,5 +75,8 @@ def delete(authorization_id: str) -> Response:
     return redirect(url_for("authorizations.listing"), 303)
 
 
-def _back(authorization_id: str) -> Response:
+def _back(authorization_id: str, category: str, message: str) -> Response:
+    """Back to the list, scrolled to the authorization acted on, with the outcome shown inside it (a message at
+    the top of the page would be out of sight there)."""
+    session["authorization_outcome"] = {"id": authorization_id, "category": category, "message": message}
     return redirect(url_for("authorizations.listing") + f"#auth-{quote(authorization_id, safe='')}", 303)

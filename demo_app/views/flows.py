@@ -23,8 +23,9 @@ bp = Blueprint("flows", __name__)
 OUTCOMES = {
     "pending": ("Waiting for ANAF", "The browser has not come back from ANAF's certificate page yet."),
     "done": ("Connected", "SBS holds a fresh authorization for this organization and service."),
-    "denied": ("Access denied", "On ANAF's certificate page the person chose \u201cNo USB token / cancel\u201d, so "
-               "ANAF sent error=access_denied instead of a code. No token was issued; nothing changed at SBS."),
+    "denied": ("Access denied", "On ANAF's certificate page the person pressed \u201cNu am token USB / Anulare\u201d "
+               "(No USB token / cancel), so ANAF sent error=access_denied instead of a code. No token was issued; "
+               "nothing changed at SBS."),
     "failed": ("Refused by SBS", "SBS did not complete this flow; its answer is below."),
 }
 SHOWN_REQUEST = ("id", "clientId", "oauthCallback", "secretSource", "reason", "expiresAt")
@@ -150,7 +151,8 @@ def result(flow_id: str) -> str:
     journals, missing = d.journals.since(flow.marks)
     steps = build_trail(journals, until=flow.finished_epoch)
     why = explain(service, used.get("secretSource") if used else None, flow.sent_callback,
-                  used.get("oauthCallback") if used else None, used.get("clientId") if used else None)
+                  used.get("oauthCallback") if used else None, used.get("clientId") if used else None,
+                  status=flow.status)
     title, summary = OUTCOMES.get(flow.status, (flow.status, ""))
     return render_template("flow.html", flow=flow, service=service, used=used or {}, why=why, title=title,
                            summary=summary, steps=steps, lanes=[(lane, LANE_TITLES[lane]) for lane in LANES],

@@ -52,7 +52,7 @@ def settings(slug: str) -> str:
     sent = d.store.exchange(request.args.get("sent", "")) if request.args.get("sent") else None
     return render_template("settings.html", service=service, form=form_from_settings(service, app, extra),
                            current=_pretty(service_view(service, app)), sent=_shown(sent), errors={}, general=[],
-                           extra=extra)
+                           extra=extra, implicit_main=_implicit_main(service, app))
 
 
 @bp.post("/settings/<slug>")
@@ -76,7 +76,8 @@ def update_settings(slug: str) -> Response | tuple[str, int]:
     errors, general = place_errors(service, [(e.message, e.extensions) for e in exchange.errors], plan, form)
     unchanged = d.sbs.app()
     page = render_template("settings.html", service=service, form=form, current=_pretty(service_view(service, unchanged)),
-                           sent=_shown(saved), errors=errors, general=general, extra=0)
+                           sent=_shown(saved), errors=errors, general=general, extra=0,
+                           implicit_main=_implicit_main(service, unchanged))
     return page, 422
 
 
@@ -85,6 +86,11 @@ def _service(slug: str) -> Service:
     if service is None or service.slug != slug:
         abort(404, description=f"There is no service {slug!r}: the demo knows e-Factura and e-Transport.")
     return service
+
+
+def _implicit_main(service: Service, app: dict[str, Any]) -> dict[str, Any] | None:
+    """SBS's own main secret as the Account API shows it while the implicit flag is on; None otherwise."""
+    return (app.get(service.main_field) or {}) if app.get(service.implicit_field) else None
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:

@@ -113,6 +113,7 @@ def test_denied_on_anaf_page_shows_access_denied(client, csrf, fake_sbs, query):
     page = text(client.get(back.headers["Location"]))
     assert 'data-testid="outcome">Access denied<' in page
     assert "No USB token / cancel" in page
+    assert "\u201cNu am token USB / Anulare\u201d" in page  # the button's label on ANAF's page
     assert 'data-testid="rule">ADDITIONAL<' in page  # the rule that would have applied
     assert fake_sbs.held == {}
 

@@ -57,6 +57,19 @@ def test_post_without_csrf_token_is_refused_and_sends_nothing(client, fake_sbs):
     assert "generateAuthorizationRequest" not in fake_sbs.calls
 
 
+def test_form_that_is_not_utf8_is_refused_as_such(client, csrf, fake_sbs):
+    body = f"csrf_token={csrf(client)}&service=efactura&card=omitted&callback=\xff".encode("latin-1")
+    response = client.post("/connect", data=body, content_type="application/x-www-form-urlencoded")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "did not arrive as UTF-8" in page and "CSRF" not in page
+    assert "generateAuthorizationRequest" not in fake_sbs.calls
+
+
+def test_home_names_the_deny_button_as_anaf_labels_it(client):
+    assert "Nu am token USB / Anulare" in html.unescape(client.get("/").get_data(as_text=True))
+
+
 def test_post_with_another_sessions_csrf_token_is_refused(demo_app, client, csrf, fake_sbs):
     token = csrf(client)
     other = demo_app.test_client()

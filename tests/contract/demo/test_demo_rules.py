@@ -63,6 +63,39 @@ def test_plan_under_implicit_does_not_resend_the_sbs_managed_main():
     assert plan_update(EFACTURA, read_form(fields), app).changes == {}
 
 
+IMPLICIT_APP = {**APP, "roAnafEfacturaUseImplicitClientSecret": True,
+                "roAnafEfacturaClientSecret": {"clientId": "sbs", "clientSecret": None, "oauthCallback": "https://sbs/cb"}}
+
+
+def test_editor_under_implicit_starts_with_a_blank_main_row():
+    form = form_from_settings(EFACTURA, IMPLICIT_APP)
+    assert (form.main.client_id, form.main.oauth_callback) == ("", "")
+
+
+@pytest.mark.parametrize("edits, expected", [
+    pytest.param({}, {}, id="blank-keeps-the-hidden-secret"),
+    pytest.param({"main-clientId": "c-own", "main-clientSecret": "s-own", "main-oauthCallback": "https://own/cb"},
+                 {"roAnafEfacturaClientSecret": {"clientId": "c-own", "clientSecret": "s-own",
+                                                 "oauthCallback": "https://own/cb"}},
+                 id="filled-replaces-it-as-typed"),
+    pytest.param({"main-clientId": "c-own", "main-oauthCallback": "https://own/cb"},
+                 {"roAnafEfacturaClientSecret": {"clientId": "c-own", "clientSecret": "",
+                                                 "oauthCallback": "https://own/cb"}},
+                 id="no-secret-to-keep-so-sbs-asks-for-one"),
+])
+def test_plan_under_implicit_sets_the_apps_own_main_secret_only_when_filled(edits, expected):
+    fields = {"implicit": "1", "testEnvironment": "1", "add-0-clientId": "c-branch",
+              "add-0-oauthCallback": BRANCH["oauthCallback"], "add-0-original": "0", **edits}
+    assert plan_update(EFACTURA, read_form(fields), IMPLICIT_APP).changes == expected
+
+
+def test_plan_with_every_main_field_cleared_removes_the_main_secret():
+    fields = {**untouched(), "main-clientId": "", "main-oauthCallback": ""}
+    assert plan_update(EFACTURA, read_form(fields), APP).changes == {"roAnafEfacturaClientSecret": None}
+    nothing_stored = {**APP, "roAnafEfacturaClientSecret": None}
+    assert plan_update(EFACTURA, read_form(fields), nothing_stored).changes == {}
+
+
 @pytest.mark.parametrize("field, target", [
     pytest.param("input.roAnafEfacturaAdditionalClientSecrets[1].oauthCallback", "add-1-oauthCallback",
                  id="additional-row"),
@@ -137,6 +170,27 @@ def test_callback_name(callback, name):
 ])
 def test_explanations_name_the_rule(source, sent, phrase):
     assert phrase in explain(EFACTURA, source, sent, sent, "c-1")
+
+
+@pytest.mark.parametrize("status, says, never", [
+    pytest.param("done", "SBS exchanged it with client id c-1", "without a code", id="done"),
+    pytest.param("denied", "without a code, so there was nothing to exchange", "SBS exchanged it", id="denied"),
+    pytest.param("failed", "SBS did not complete the flow", "SBS exchanged it", id="failed"),
+    pytest.param("pending", "ANAF is to answer on SBS's own callback", "SBS exchanged it", id="pending"),
+])
+def test_implicit_explanation_claims_an_exchange_only_when_there_was_one(status, says, never):
+    sentence = explain(EFACTURA, "IMPLICIT", None, "https://sbs/cb", "c-1", status=status)
+    assert says in sentence and never not in sentence
+
+
+def test_trail_marks_a_graphql_error_in_a_200_answer_as_failed():
+    journals = {"demo": [{"direction": "out", "method": "POST", "path": "http://sbs/ro-anaf-oauth-api/graphql",
+                          "status": 200, "epoch": 1.0, "duration_ms": 5, "target": "sbs",
+                          "operation": "generateAuthorizationRequest", "error": "BAD_USER_INPUT"},
+                         {"direction": "in", "method": "GET", "path": "/flows", "status": 200, "epoch": 2.0}]}
+    failed, fine = build_trail(journals)
+    assert failed.failed and "error BAD_USER_INPUT" in (failed.detail or "")
+    assert not fine.failed
 
 
 def test_trail_pairs_a_call_seen_by_both_sides_and_orders_by_start():

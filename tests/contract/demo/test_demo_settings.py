@@ -104,6 +104,39 @@ def test_removing_an_additional_secret_and_turning_implicit_on(client, fake_sbs)
     assert 'data-testid="card-efactura-additional-0"' not in home
 
 
+def test_editor_under_implicit_leaves_the_main_row_blank_and_says_why(client, fake_sbs):
+    page = text(client.get("/settings/etransport"))
+    fields = editor(client, "etransport")
+    assert (fields["main-clientId"], fields["main-oauthCallback"]) == ("", "")
+    note = re.search(r'data-testid="implicit-main">(.*?)</p>', page, re.S).group(1)
+    assert "client-implicit" in note and "Leave these fields blank to keep the app's secret" in note
+    assert "leave blank to keep the stored secret" not in page.split('id="main-clientSecret"')[1].split(">")[0]
+
+    fields.pop("implicit")  # untick the flag only: the app's own main secret comes back
+    response = client.post("/settings/etransport", data=fields)
+    assert response.status_code == 302
+    sent = text(client.get(response.headers["Location"])).split('data-testid="sent-variables">', 1)[1]
+    assert '"roAnafEtransportUseImplicitClientSecret": false' in sent.split("</pre>", 1)[0]
+    assert '"roAnafEtransportClientSecret"' not in sent.split("</pre>", 1)[0]
+    assert fake_sbs.stored["roAnafEtransportClientSecret"]["clientId"] == "client-main"
+
+
+def test_clearing_the_main_row_removes_the_main_secret(client, fake_sbs):
+    fields = editor(client)
+    fields.update({"main-clientId": "", "main-oauthCallback": ""})
+    response = client.post("/settings/efactura", data=fields)
+    assert response.status_code == 302
+    assert fake_sbs.stored["roAnafEfacturaClientSecret"] is None
+
+
+def test_a_refused_update_asks_to_type_the_secrets_again(client):
+    fields = editor(client)
+    fields.update({"add-1-clientId": "c", "add-1-clientSecret": "typed-secret", "add-1-oauthCallback": "ftp://x"})
+    page = text(client.post("/settings/efactura", data=fields))
+    summary = re.search(r'data-testid="refused-summary">(.*?)</p>', page, re.S).group(1)
+    assert "Client secrets you typed are not shown again" in summary
+
+
 def test_submitting_an_unchanged_form_sends_nothing(client, fake_sbs):
     response = client.post("/settings/etransport", data=editor(client, "etransport"))
     assert response.status_code == 302
@@ -146,6 +179,18 @@ def test_needs_reauthorization_shows_its_message(client, csrf, query, fake_sbs):
     page = text(client.get("/authorizations"))
     assert 'data-testid="status">NEEDS_REAUTHORIZATION<' in page
     assert "no longer configured" in page
+    assert re.search(r'<a href="/#efactura" data-testid="reconnect">Connect again', page)
+
+
+def test_outcome_of_a_button_is_shown_inside_the_authorization_it_concerns(client, csrf, query, fake_sbs):
+    token = _authorize(client, csrf, query)
+    response = client.post("/authorizations/auth-efactura/test", data={"csrf_token": token})
+    assert response.headers["Location"].endswith("/authorizations#auth-auth-efactura")
+    page = text(client.get("/authorizations"))
+    article = page.split('id="auth-auth-efactura"', 1)[1].split("</article>", 1)[0]
+    assert re.search(r'class="flash ok" role="status" data-testid="outcome">ANAF answered HTTP 200', article)
+    assert page.count('data-testid="outcome"') == 1
+    assert 'data-testid="outcome"' not in text(client.get("/authorizations"))  # shown once
 
 
 def test_refresh_of_unknown_authorization_shows_sbs_error(client, csrf):
