@@ -11,12 +11,13 @@ from demo_app.deps import deps
 from demo_app.rules import connect_cards
 from demo_app.sbs_client import SbsError
 from demo_app.settings import (
-    SERVICES, Service, form_from_settings, mask_secrets, place_errors, plan_update, read_form, service_named,
-    service_view,
+    SERVICES, SecretRow, Service, SettingsForm, form_from_settings, mask_secrets, place_errors, plan_update, read_form,
+    service_named, service_view,
 )
 from demo_app.store import SavedExchange
 
 bp = Blueprint("pages", __name__)
+MORE_ROWS = 2  # empty additional-secret rows folded under the visible one
 
 
 @bp.get("/")
@@ -50,9 +51,10 @@ def settings(slug: str) -> str:
     app = d.sbs.app()
     extra = _int_arg("extra", 1, 0, 10)
     sent = d.store.exchange(request.args.get("sent", "")) if request.args.get("sent") else None
-    return render_template("settings.html", service=service, form=form_from_settings(service, app, extra),
+    form = form_from_settings(service, app, extra + MORE_ROWS)
+    return render_template("settings.html", service=service, form=form, **_rows(form, extra),
                            current=_pretty(service_view(service, app)), sent=_shown(sent), errors={}, general=[],
-                           extra=extra, implicit_main=_implicit_main(service, app))
+                           implicit_main=_implicit_main(service, app))
 
 
 @bp.post("/settings/<slug>")
@@ -75,9 +77,9 @@ def update_settings(slug: str) -> Response | tuple[str, int]:
         return redirect(url_for("pages.settings", slug=slug, sent=saved.id))
     errors, general = place_errors(service, [(e.message, e.extensions) for e in exchange.errors], plan, form)
     unchanged = d.sbs.app()
-    page = render_template("settings.html", service=service, form=form, current=_pretty(service_view(service, unchanged)),
-                           sent=_shown(saved), errors=errors, general=general, extra=0,
-                           implicit_main=_implicit_main(service, unchanged))
+    page = render_template("settings.html", service=service, form=form, **_rows(form, 0),
+                           current=_pretty(service_view(service, unchanged)), sent=_shown(saved), errors=errors,
+                           general=general, implicit_main=_implicit_main(service, unchanged))
     return page, 422
 
 
@@ -86,6 +88,20 @@ def _service(slug: str) -> Service:
     if service is None or service.slug != slug:
         abort(404, description=f"There is no service {slug!r}: the demo knows e-Factura and e-Transport.")
     return service
+
+
+def _rows(form: SettingsForm, empty_shown: int) -> dict[str, list[SecretRow]]:
+    """The additional-secret rows to show (stored, filled in, and ``empty_shown`` empty ones), and the empty rows
+    kept folded below them: more rows without a reload, so nothing typed is lost."""
+    shown: list[SecretRow] = []
+    more: list[SecretRow] = []
+    for row in form.additional:
+        if row.original is not None or not row.blank or empty_shown > 0:
+            empty_shown -= row.original is None and row.blank
+            shown.append(row)
+        else:
+            more.append(row)
+    return {"rows_shown": shown, "rows_more": more}
 
 
 def _implicit_main(service: Service, app: dict[str, Any]) -> dict[str, Any] | None:

@@ -110,3 +110,20 @@ def test_every_demo_page_fits_a_phone_screen(chromium, manifest, start_flow):
     finally:
         context.close()
     assert too_wide == []
+
+
+def test_two_additional_secrets_at_once_in_the_editor(page, manifest, sbs_app):
+    demo = manifest["demo"]["url"]
+    page.goto("/settings/efactura")
+    page.fill("#add-1-clientId", "shop-one")
+    page.fill("#add-1-clientSecret", "shop-one-secret")
+    page.fill("#add-1-oauthCallback", f"{demo}/anaf/callback/shop-one")
+    page.get_by_text("Add more than one secret at once").click()  # unfolds more rows; what was typed stays
+    page.fill("#add-2-clientId", "shop-two")
+    page.fill("#add-2-clientSecret", "shop-two-secret")
+    page.fill("#add-2-oauthCallback", f"{demo}/anaf/callback/shop-two")
+    page.get_by_role("button", name="Send updateApp to SBS").click()
+    expect(page.get_by_test_id("exchange")).to_contain_text("Sent, and SBS accepted it")
+    stored = sbs_app()["roAnafEfacturaAdditionalClientSecrets"]
+    assert [(s["clientId"], s["clientSecret"]) for s in stored[1:]] == [
+        ("shop-one", "shop-one-secret"), ("shop-two", "shop-two-secret")]

@@ -121,6 +121,20 @@ def test_editor_under_implicit_leaves_the_main_row_blank_and_says_why(client, fa
     assert fake_sbs.stored["roAnafEtransportClientSecret"]["clientId"] == "client-main"
 
 
+def test_two_secrets_are_added_at_once_without_reloading_the_form(client, fake_sbs):
+    page = text(client.get("/settings/efactura"))
+    folded = page.split('data-testid="more-rows"', 1)[1].split("</details>", 1)[0]
+    assert 'id="add-2-clientId"' in folded and 'id="add-3-clientId"' in folded
+    assert "extra=" not in page  # no link that reloads the editor and drops what was typed
+    fields = editor(client)
+    for n in (1, 2):
+        fields.update({f"add-{n}-clientId": f"client-{n}", f"add-{n}-clientSecret": f"secret-{n}",
+                       f"add-{n}-oauthCallback": f"http://demo.test/anaf/callback/shop-{n}"})
+    assert client.post("/settings/efactura", data=fields).status_code == 302
+    assert [s["clientId"] for s in fake_sbs.stored["roAnafEfacturaAdditionalClientSecrets"]] == [
+        "client-branch", "client-1", "client-2"]
+
+
 def test_clearing_the_main_row_removes_the_main_secret(client, fake_sbs):
     fields = editor(client)
     fields.update({"main-clientId": "", "main-oauthCallback": ""})
