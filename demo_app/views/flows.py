@@ -28,6 +28,7 @@ OUTCOMES = {
                "nothing changed at SBS."),
     "failed": ("Refused by SBS", "SBS did not complete this flow; its answer is below."),
 }
+MAX_RETURNED_MESSAGE = 1000  # SBS's error_description comes back in the address; a page shows this much of it
 SHOWN_REQUEST = ("id", "clientId", "oauthCallback", "secretSource", "reason", "expiresAt")
 SHOWN_AUTHORIZATION = ("id", "scope", "secretSource", "clientId", "oauthCallback", "reason", "status",
                        "statusMessage", "accessTokenExpiresAt", "refreshTokenExpiresAt")
@@ -115,8 +116,10 @@ def sbs_return() -> Response | tuple[str, int]:
     error, authorization_id = request.args.get("error"), request.args.get("authorizationId")
     if error:
         note(error=error)
+        # SBS sends its error code in lower case and its message as error_description (SPEC §3.3 returnUrl).
+        message = (request.args.get("error_description") or error)[:MAX_RETURNED_MESSAGE]
         d.store.finish_flow(flow.id, "denied" if error == "access_denied" else "failed",
-                            {"anafError": error, "error": {"code": "SBS_RETURN", "message": error}}, time.time())
+                            {"anafError": error, "error": {"code": error.upper()[:64], "message": message}}, time.time())
         return redirect(url_for("flows.result", flow_id=flow.id), 303)
     try:
         found = d.sbs.authorization(authorization_id) if authorization_id else None

@@ -66,6 +66,23 @@ def test_implicit_flow_comes_back_through_sbs_return(client, csrf, fake_sbs, que
     assert "processAuthorizationResponse" not in fake_sbs.calls
 
 
+@pytest.mark.parametrize("error, outcome, shown", [
+    pytest.param("anaf_error", "Refused by SBS", "SBS answered ANAF_ERROR:</b> mock ANAF refused "
+                 "authorization_code: server_error", id="anaf-error"),
+    pytest.param("access_denied", "Access denied", "nothing to exchange", id="denied"),
+])
+def test_implicit_flow_that_sbs_could_not_finish_shows_its_description(client, csrf, fake_sbs, query, error, outcome,
+                                                                       shown):
+    made = fake_sbs.requests[query(connect(client, csrf(client), "etransport", "implicit").headers["Location"])["state"]]
+    back = client.get("/anaf/return", query_string={
+        "error": error, "error_description": "mock ANAF refused authorization_code: server_error",
+        "authorizationRequestId": made["id"]})
+    page = text(client.get(back.headers["Location"]))
+    assert f'data-testid="outcome">{outcome}<' in page
+    assert shown in page
+    assert "SBS exchanged it" not in page
+
+
 def test_return_from_sbs_without_a_pending_flow_is_refused(client):
     response = client.get("/anaf/return", query_string={"authorizationId": "auth-etransport"})
     assert response.status_code == 400
