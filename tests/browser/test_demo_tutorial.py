@@ -30,8 +30,8 @@ def register_app_on_the_portal(page, anaf: str, callback: str) -> tuple[str, str
     page.get_by_label("E-Factura").check()
     page.get_by_role("button", name="Generare Client ID").click()
     shown = page.locator("main").inner_text()
-    client_id = re.search(r"^Client ID\s*\n\s*(\S+)", shown, re.M)
-    client_secret = re.search(r"^Client secret\s*\n\s*(\S+)", shown, re.M)
+    client_id = re.search(r"^Client ID\s*\n\s*(\S+)", shown, re.MULTILINE)
+    client_secret = re.search(r"^Client secret\s*\n\s*(\S+)", shown, re.MULTILINE)
     assert client_id and client_secret, shown
     return client_id.group(1), client_secret.group(1)
 

@@ -108,7 +108,7 @@ def test_editor_under_implicit_leaves_the_main_row_blank_and_says_why(client, fa
     page = text(client.get("/settings/etransport"))
     fields = editor(client, "etransport")
     assert (fields["main-clientId"], fields["main-oauthCallback"]) == ("", "")
-    note = re.search(r'data-testid="implicit-main">(.*?)</p>', page, re.S).group(1)
+    note = re.search(r'data-testid="implicit-main">(.*?)</p>', page, re.DOTALL).group(1)
     assert "client-implicit" in note and "Leave these fields blank to keep the app's secret" in note
     assert "leave blank to keep the stored secret" not in page.split('id="main-clientSecret"')[1].split(">")[0]
 
@@ -147,7 +147,7 @@ def test_a_refused_update_asks_to_type_the_secrets_again(client):
     fields = editor(client)
     fields.update({"add-1-clientId": "c", "add-1-clientSecret": "typed-secret", "add-1-oauthCallback": "ftp://x"})
     page = text(client.post("/settings/efactura", data=fields))
-    summary = re.search(r'data-testid="refused-summary">(.*?)</p>', page, re.S).group(1)
+    summary = re.search(r'data-testid="refused-summary">(.*?)</p>', page, re.DOTALL).group(1)
     assert "Client secrets you typed are not shown again" in summary
 
 
