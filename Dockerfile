@@ -9,6 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY foundation ./foundation
 COPY sandbox ./sandbox
 COPY mock_anaf ./mock_anaf
 COPY mock_sbs ./mock_sbs

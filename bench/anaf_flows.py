@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 
 from bench.timing import free_port, measure
-from sandbox.serving import wait_healthy
+from foundation.serving import wait_healthy
 
 CALLBACK = "http://127.0.0.1:9/bench/callback"
 

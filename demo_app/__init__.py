@@ -13,10 +13,11 @@ from demo_app.deps import Deps
 from demo_app.journals import HttpJournals, JournalReader
 from demo_app.sbs_client import HttpSbsClient, SbsClient
 from demo_app.store import Store
-from sandbox import journal as journaling
-from sandbox.admin import create_admin_blueprint
-from sandbox.clock import OffsetClock
-from sandbox.journal import Journal
+from demo_app.views import authorizations, flows, pages
+from foundation import journal as journaling
+from foundation.admin import create_admin_blueprint
+from foundation.clock import OffsetClock
+from foundation.journal import Journal
 
 SERVICE = "demo"
 
@@ -50,8 +51,6 @@ def create_app(
     journaling.install(app, journal)
     sessions.install(app, store.generation)
     errors.install(app)
-
-    from demo_app.views import authorizations, flows, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(flows.bp)

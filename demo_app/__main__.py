@@ -5,7 +5,7 @@ import sys
 
 from demo_app import create_app
 from demo_app.config import Config, ConfigError
-from sandbox.serving import run_standalone
+from foundation.serving import run_standalone
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
 
-from sandbox.settings import ConfigError, read_env
+from foundation.env import ConfigError, read_env
 
 PREFIX = "DEMO_"
 # The fields `DEMO_MANIFEST` fills from `sandbox.json` (SPEC §5) when they are not set in the environment.

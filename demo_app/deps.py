@@ -10,8 +10,8 @@ from demo_app.config import Config
 from demo_app.journals import JournalReader
 from demo_app.sbs_client import SbsClient
 from demo_app.store import Store
-from sandbox.clock import OffsetClock
-from sandbox.journal import Journal
+from foundation.clock import OffsetClock
+from foundation.journal import Journal
 
 
 @dataclass(frozen=True)

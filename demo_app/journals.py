@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 import requests
 
-from sandbox.journal import Journal
+from foundation.journal import Journal
 
 
 class JournalReader(Protocol):

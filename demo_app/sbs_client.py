@@ -12,7 +12,7 @@ from typing import Any, Protocol
 import requests
 
 from demo_app import documents
-from sandbox.journal import Journal
+from foundation.journal import Journal
 
 ACCOUNT_API = "/account-api/graphql"
 ORGANIZATIONS_API = "/organizations-api/graphql"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sandbox.sqlite import Database
+from foundation.sqlite import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS flows (

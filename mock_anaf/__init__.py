@@ -22,11 +22,11 @@ from mock_anaf.registry import Registry
 from mock_anaf.services import FAULT_ENDPOINTS, Services
 from mock_anaf.store import Store
 from mock_anaf.tokens import SigningKey, TokenMinter
-from sandbox import journal as journaling
-from sandbox.admin import create_admin_blueprint
-from sandbox.clock import OffsetClock
-from sandbox.faults import FaultInjector
-from sandbox.journal import Journal
+from foundation import journal as journaling
+from foundation.admin import create_admin_blueprint
+from foundation.clock import OffsetClock
+from foundation.faults import FaultInjector
+from foundation.journal import Journal
 
 log = logging.getLogger(__name__)
 

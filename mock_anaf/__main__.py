@@ -12,7 +12,7 @@ from flask import Flask
 
 from mock_anaf import create_app
 from mock_anaf.config import Config, ConfigError
-from sandbox.serving import port, run_standalone
+from foundation.serving import port, run_standalone
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ import logging
 from flask import Blueprint, Response, jsonify, request
 
 from mock_anaf.services import Services
-from sandbox import journal
+from foundation import journal
 
 log = logging.getLogger(__name__)
 

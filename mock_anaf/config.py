@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from sandbox.settings import ConfigError, read_env
+from foundation.env import ConfigError, read_env
 
 PREFIX = "ANAF_"
 

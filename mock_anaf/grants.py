@@ -13,7 +13,7 @@ from typing import Callable
 from mock_anaf.errors import InvalidGrant
 from mock_anaf.store import AppRecord, CodeRecord, Identity, Store, TokenRecord
 from mock_anaf.tokens import Minted, Subject, TokenMinter, random_token, token_hash
-from sandbox.clock import Clock
+from foundation.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from mock_anaf.services import Services
 from mock_anaf.store import AppRecord
 from mock_anaf.tokens import ALGORITHM
 from mock_anaf.validation import SERVICE_LABELS
-from sandbox import journal
+from foundation import journal
 
 log = logging.getLogger(__name__)
 

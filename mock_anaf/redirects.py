@@ -5,7 +5,7 @@ from typing import Iterable
 from urllib.parse import urlencode
 
 from mock_anaf.errors import quoted
-from sandbox.callbacks import MAX_URL_LENGTH
+from foundation.callbacks import MAX_URL_LENGTH
 
 
 def is_registered(redirect_uri: str, registered: Iterable[str]) -> bool:

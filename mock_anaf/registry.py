@@ -12,7 +12,7 @@ from typing import Any, Callable
 from mock_anaf import validation
 from mock_anaf.errors import Conflict, NotFound, PortalError
 from mock_anaf.store import AppRecord, Identity, Store
-from sandbox.clock import Clock
+from foundation.clock import Clock
 
 # Seeded on a fresh database: a company representative acting for two companies, and a person.
 # The CIFs carry valid check digits, so tools that validate CIFs accept them.

@@ -10,9 +10,9 @@ from mock_anaf.grants import Grants
 from mock_anaf.registry import Registry
 from mock_anaf.store import Store
 from mock_anaf.tokens import SigningKey
-from sandbox.clock import OffsetClock
-from sandbox.faults import FaultInjector
-from sandbox.journal import Journal
+from foundation.clock import OffsetClock
+from foundation.faults import FaultInjector
+from foundation.journal import Journal
 
 FAULT_ENDPOINTS = ("authorize", "token", "revoke", "hello")
 

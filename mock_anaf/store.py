@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from sandbox.sqlite import Database
+from foundation.sqlite import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS developers (

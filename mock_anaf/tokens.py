@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from sandbox.clock import Clock
+from foundation.clock import Clock
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 from mock_anaf.errors import PortalError
-from sandbox.callbacks import callback_problem
+from foundation.callbacks import callback_problem
 
 SERVICES = ("EFACTURA", "ETRANSPORT")
 SERVICE_LABELS = {"EFACTURA": "E-Factura", "ETRANSPORT": "E-Transport"}

@@ -6,12 +6,13 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from sandbox import journal as journaling
-from sandbox.admin import create_admin_blueprint
-from sandbox.clock import Clock
+from foundation import journal as journaling
+from foundation.admin import create_admin_blueprint
+from foundation.clock import Clock
 
 from mock_sbs.anaf_client import AnafClient
 from mock_sbs.config import Config
+from mock_sbs.routes import create_blueprint
 from mock_sbs.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -23,8 +24,6 @@ GRAPHQL_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"
 def create_app(config: Config | None = None, *, anaf_client: AnafClient | None = None,
                base_clock: Clock | None = None) -> Flask:
     """Build mock SBS. Tests may pass a fake ``anaf_client`` and a fixed ``base_clock`` under the service clock."""
-    from mock_sbs.routes import create_blueprint
-
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes

@@ -5,7 +5,7 @@ import secrets
 
 from flask import Flask
 
-from sandbox.serving import run_standalone
+from foundation.serving import run_standalone
 
 from mock_sbs import create_app
 from mock_sbs.config import Config

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, NoReturn
 
-from sandbox.clock import Clock
+from foundation.clock import Clock
 
 from mock_sbs.access import Caller, hash_key, new_key, parse_scope
 from mock_sbs.errors import BadUserInput, NotFound

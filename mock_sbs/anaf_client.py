@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import requests
 
-from sandbox.journal import Journal
+from foundation.journal import Journal
 
 from mock_sbs.errors import AnafError
 from mock_sbs.model import ClientSecret

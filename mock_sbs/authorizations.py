@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Callable
 from urllib.parse import urlencode
 
-from sandbox.clock import Clock
+from foundation.clock import Clock
 
 from mock_sbs.access import Caller
 from mock_sbs.anaf_client import AUTHORIZE_PATH, AnafClient, HelloAnswer

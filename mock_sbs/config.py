@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
-from sandbox.settings import ConfigError, read_env
+from foundation.env import ConfigError, read_env
 
 CALLBACK_PATH = "/ro-anaf-oauth-api/oauth-callback"
 ENV_PREFIX = "SBS_"

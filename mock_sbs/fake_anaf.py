@@ -11,7 +11,7 @@ import itertools
 import threading
 from dataclasses import dataclass, field
 
-from sandbox.clock import Clock
+from foundation.clock import Clock
 
 from mock_sbs.anaf_client import HELLO_PATH, HelloAnswer, TokenGrant
 from mock_sbs.errors import AnafError

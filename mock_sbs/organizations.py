@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from sandbox.clock import Clock
+from foundation.clock import Clock
 
 from mock_sbs.access import Caller
 from mock_sbs.accounts import raise_invalid

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from sandbox import journal as journaling
+from foundation import journal as journaling
 
 from mock_sbs.access import ACCOUNT_API, ORGANIZATIONS_API, RO_ANAF_OAUTH_API, authenticate
 from mock_sbs.config import CALLBACK_PATH

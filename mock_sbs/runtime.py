@@ -6,8 +6,8 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 
-from sandbox.clock import Clock, OffsetClock
-from sandbox.journal import Journal
+from foundation.clock import Clock, OffsetClock
+from foundation.journal import Journal
 
 from mock_sbs.access import hash_key
 from mock_sbs.accounts import Accounts

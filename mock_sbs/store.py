@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Callable
 
-from sandbox.sqlite import Database
+from foundation.sqlite import Database
 
 from mock_sbs.model import (
     AccessKey,

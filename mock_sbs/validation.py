@@ -12,7 +12,7 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from mock_sbs.model import AnafService, AppRecord, ClientSecret, ServiceSettings
-from sandbox.callbacks import callback_problem
+from foundation.callbacks import callback_problem
 
 MAX_NAME = 100
 MAX_VALUE = 512

@@ -6,8 +6,11 @@ import logging
 import sys
 from pathlib import Path
 
+import requests
+
+from foundation.serving import port, wait_for_signal
 from sandbox.launcher import Options, Sandbox
-from sandbox.serving import port, wait_for_signal
+from sandbox.seeding import SeedingError, seed_running
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,10 +38,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def seed(args: argparse.Namespace) -> int:
     """`anaf-sandbox seed`: the one-shot seeding step of docker-compose.yml."""
-    import requests
-
-    from sandbox.seeding import SeedingError, seed_running
-
     try:
         manifest = seed_running(args.anaf_url.rstrip("/"), args.sbs_url.rstrip("/"), args.demo_url.rstrip("/"),
                                 args.data_dir, args.account_key)

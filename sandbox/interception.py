@@ -11,15 +11,15 @@ import io
 import re
 import sys
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 import requests
+from flask import Flask
 
+from mock_anaf import create_app
+from mock_anaf.config import Config
 from sandbox.harness import AnafClient
-
-if TYPE_CHECKING:
-    from flask import Flask
 
 OAUTH_URL = "https://logincert.anaf.ro"
 API_URL = "https://api.anaf.ro"
@@ -95,7 +95,7 @@ class WsgiTransport:
 class AnafInterception(AnafClient):
     """What `intercept_anaf()` yields: the AnafClient helpers at ANAF's real URLs, plus the app itself."""
 
-    def __init__(self, app: "Flask", mock: Any, session: requests.Session) -> None:
+    def __init__(self, app: Flask, mock: Any, session: requests.Session) -> None:
         super().__init__(session, OAUTH_URL, API_URL)
         self.app = app
         self.mock = mock
@@ -107,11 +107,8 @@ class AnafInterception(AnafClient):
         return list(self.mock.calls)
 
 
-def build_anaf_app(**config: Any) -> "Flask":
+def build_anaf_app(**config: Any) -> Flask:
     """A fresh in-memory mock ANAF that believes it is logincert.anaf.ro."""
-    from mock_anaf import create_app
-    from mock_anaf.config import Config
-
     settings: dict[str, Any] = {"public_url": OAUTH_URL, "data_dir": None}
     settings.update(config)
     return create_app(Config(**settings))
@@ -119,7 +116,7 @@ def build_anaf_app(**config: Any) -> "Flask":
 
 @contextmanager
 def intercept_anaf(
-    app: "Flask | None" = None,
+    app: Flask | None = None,
     *,
     passthrough: Iterable[str] = (),
     mock: Any = None,
@@ -136,6 +133,7 @@ def intercept_anaf(
     `responses.RequestsMock`): ANAF's hosts are added to it for the block and removed after, and
     calls to other URLs stay that mock's business.
     """
+    # `responses` is a test extra (pyproject `[test]`): only a caller of this function needs it installed.
     import responses
 
     passthrough = tuple(passthrough)

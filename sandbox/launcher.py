@@ -9,9 +9,15 @@ from typing import Any
 
 import requests
 
+from demo_app import create_app as create_demo
+from demo_app.config import Config as DemoConfig
+from foundation.serving import ServerThread, wait_healthy
+from mock_anaf import create_app as create_anaf
+from mock_anaf.config import Config as AnafConfig
+from mock_sbs import create_app as create_sbs
+from mock_sbs.config import Config as SbsConfig
 from sandbox import seeding
 from sandbox.manifest import write_manifest
-from sandbox.serving import ServerThread, wait_healthy
 
 log = logging.getLogger(__name__)
 
@@ -75,13 +81,6 @@ class Sandbox:
         return f"http://{public_host(server.host)}:{server.port}"
 
     def _start(self) -> None:
-        from demo_app import create_app as create_demo
-        from demo_app.config import Config as DemoConfig
-        from mock_anaf import create_app as create_anaf
-        from mock_anaf.config import Config as AnafConfig
-        from mock_sbs import create_app as create_sbs
-        from mock_sbs.config import Config as SbsConfig
-
         started = time.perf_counter()
         o = self.options
         data_dir = None if o.data_dir is None else Path(o.data_dir)

@@ -12,6 +12,8 @@ Installed with the package (entry point `pytest11`), so any test can ask for:
 Only pytest is imported here; the services load the first time a fixture is used, so a suite that
 never asks for these fixtures pays nothing.
 """
+# The imports inside the fixtures are that cost choice (tests/harness/test_harness_plugin.py checks that
+# importing this module loads no service), not a way around an import cycle: there is none.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator

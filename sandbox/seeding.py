@@ -18,6 +18,8 @@ from urllib.parse import urlencode
 
 import requests
 
+from sandbox.manifest import write_manifest
+
 log = logging.getLogger(__name__)
 
 SEED_NAME = "seed.json"
@@ -196,8 +198,6 @@ def seed_running(anaf_url: str, sbs_url: str, demo_url: str, data_dir: Path, acc
     implicit ANAF app itself: only the demo's two ANAF apps are registered here, and the manifest
     shows the implicit client id that SBS reports.
     """
-    from sandbox.manifest import write_manifest
-
     session = requests.Session()
     state = SeedState.load(data_dir)
     state.account_key = account_key

@@ -16,7 +16,7 @@ from demo_app.sbs_client import SbsError
 from demo_app.settings import service_named
 from demo_app.store import Flow
 from demo_app.trail import LANE_TITLES, LANES, build_trail
-from sandbox.journal import note
+from foundation.journal import note
 
 bp = Blueprint("flows", __name__)
 

@@ -128,7 +128,7 @@ def test_the_image_holds_every_package() -> None:
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     packages = re.findall(r'"(\w+)\*"', re.search(r"include = \[(.*?)\]", pyproject).group(1))
-    assert sorted(packages) == ["demo_app", "mock_anaf", "mock_sbs", "sandbox"]
+    assert sorted(packages) == ["demo_app", "foundation", "mock_anaf", "mock_sbs", "sandbox"]
     for package in packages:
         assert f"COPY {package} ./{package}" in dockerfile and package not in ignored
     assert "COPY pyproject.toml README.md ./" in dockerfile and "RUN pip install ." in dockerfile

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from sandbox.interception import UnmatchedRequest, intercept_anaf
-from sandbox.serving import ServerThread
+from foundation.serving import ServerThread
 
 CALLBACK = "https://erp.example.test/anaf/callback"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from sandbox import journal as journaling
-from sandbox.admin import create_admin_blueprint
-from sandbox.clock import FixedClock, OffsetClock
-from sandbox.faults import FaultInjector
+from foundation import journal as journaling
+from foundation.admin import create_admin_blueprint
+from foundation.clock import FixedClock, OffsetClock
+from foundation.faults import FaultInjector
 
 
 @pytest.fixture()

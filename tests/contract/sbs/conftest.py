@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from mock_sbs import create_app
 from mock_sbs.config import Config
 from mock_sbs.fake_anaf import FakeAnaf
-from sandbox.clock import FixedClock
+from foundation.clock import FixedClock
 
 ACCOUNT_KEY = "sbs_acc_contract-test-key"
 SBS_URL = "http://sbs.test"

@@ -9,7 +9,7 @@ import mock_sbs.accounts
 from mock_sbs import create_app
 from mock_sbs.config import Config
 from mock_sbs.fake_anaf import FakeAnaf
-from sandbox.clock import FixedClock
+from foundation.clock import FixedClock
 
 ACCOUNT_KEY = "sbs_acc_contract-test-key"
 UPDATE = "mutation($id: ID!, $input: UpdateAppInput!) { updateApp(id: $id, input: $input) { id } }"

@@ -11,7 +11,7 @@ import requests
 
 from mock_anaf import create_app
 from mock_anaf.config import Config
-from sandbox.serving import ServerThread
+from foundation.serving import ServerThread
 
 CALLBACK = "http://127.0.0.1:9/anaf/callback"
 

@@ -13,7 +13,7 @@ from mock_anaf import create_app as create_anaf
 from mock_anaf.config import Config as AnafConfig
 from mock_sbs import create_app as create_sbs
 from mock_sbs.config import Config as SbsConfig
-from sandbox.serving import ServerThread, wait_healthy
+from foundation.serving import ServerThread, wait_healthy
 
 ACCOUNT_KEY = "sbs_acc_e2e-key"
 TOKEN_PATH = "/anaf-oauth2/v1/token"

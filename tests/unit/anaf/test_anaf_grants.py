@@ -9,7 +9,7 @@ from mock_anaf.errors import InvalidGrant
 from mock_anaf.grants import Grants, Lifetimes, access_problem, code_problem, is_replay, refresh_problem
 from mock_anaf.store import AppRecord, CodeRecord, Identity, Store, TokenRecord
 from mock_anaf.tokens import SigningKey, TokenMinter
-from sandbox.clock import FixedClock
+from foundation.clock import FixedClock
 
 CB = "https://erp.example.ro/cb"
 CODE = CodeRecord("h", "client-a", CB, "SER", ("1",), False, "g", expires_at=1060.0, used_at=None)

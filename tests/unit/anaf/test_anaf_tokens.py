@@ -11,7 +11,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from mock_anaf.tokens import SigningKey, Subject, TokenMinter, token_hash
-from sandbox.clock import FixedClock
+from foundation.clock import FixedClock
 
 SUBJECT = Subject("client-1", "4F1A9C2E", ("12345674", "RO23456783"), ("EFACTURA", "ETRANSPORT"))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.cli import build_parser
-from sandbox.serving import ServerThread
+from foundation.serving import ServerThread
 
 
 def test_defaults_are_the_spec_ports() -> None:

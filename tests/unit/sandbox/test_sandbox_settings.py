@@ -1,11 +1,11 @@
-"""Reading config dataclasses from the environment (`sandbox.settings.read_env`)."""
+"""Reading config dataclasses from the environment (`foundation.env.read_env`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pytest
 
-from sandbox.settings import ConfigError, read_env
+from foundation.env import ConfigError, read_env
 
 
 @dataclass(frozen=True)

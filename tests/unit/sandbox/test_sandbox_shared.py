@@ -5,10 +5,10 @@ import threading
 
 import pytest
 
-from sandbox.clock import FixedClock, OffsetClock
-from sandbox.faults import FaultInjector
-from sandbox.journal import Journal, strip_query
-from sandbox.sqlite import Database
+from foundation.clock import FixedClock, OffsetClock
+from foundation.faults import FaultInjector
+from foundation.journal import Journal, strip_query
+from foundation.sqlite import Database
 
 
 def test_offset_clock_moves_forward_only() -> None:

@@ -12,7 +12,7 @@ from mock_sbs.fake_anaf import ACCESS_LIFETIME, REFRESH_LIFETIME, FakeAnaf
 from mock_sbs.implicit import ImplicitSecrets
 from mock_sbs.model import AnafService, AppRecord, ClientSecret, Organization, ServiceSettings, Tenant
 from mock_sbs.store import ACTIVE, NEEDS_REAUTHORIZATION, Store
-from sandbox.clock import FixedClock
+from foundation.clock import FixedClock
 
 MARGIN = 300.0
 MAIN = ClientSecret("main-id", "main-secret", "https://app.example/main")

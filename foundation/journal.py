@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, g, request
 
-from sandbox.clock import Clock, SystemClock
+from foundation.clock import Clock, SystemClock
 
 # Keys a caller may attach to an entry; anything else is dropped, so nothing secret slips in by name.
 ALLOWED_NOTES = frozenset(

@@ -6,9 +6,9 @@ from typing import Any, Callable
 
 from flask import Blueprint, Response, jsonify, request
 
-from sandbox.clock import OffsetClock
-from sandbox.faults import FaultInjector
-from sandbox.journal import Journal, iso
+from foundation.clock import OffsetClock
+from foundation.faults import FaultInjector
+from foundation.journal import Journal, iso
 
 
 MAX_ADVANCE = 100 * 365 * 24 * 3600
