@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 
 from bench.timing import free_port, measure
+from foundation.anaf import AUTHORIZE_PATH, TOKEN_PATH
 from foundation.serving import wait_healthy
 
 CALLBACK = "http://127.0.0.1:9/bench/callback"
@@ -72,14 +73,14 @@ def run(url: str, flows: int = 1000, concurrency: int = 1, warmup: int = 30,
 
     def one(i: int) -> float:
         started = time.perf_counter()
-        answer = post("/anaf-oauth2/v1/authorize", {
+        answer = post(AUTHORIZE_PATH, {
             "response_type": "code", "client_id": client_id, "redirect_uri": CALLBACK, "state": f"s{i}",
             "token_content_type": "jwt", "identity": serial, "decision": "allow",
         }, {})
         code = parse_qs(urlsplit(answer.getheader("Location", "")).query).get("code", [None])[0]
         if answer.status != 302 or code is None:
             raise RuntimeError(f"authorize answered {answer.status}")
-        token = post("/anaf-oauth2/v1/token", {
+        token = post(TOKEN_PATH, {
             "grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK, "token_content_type": "jwt",
         }, {"Authorization": basic})
         if token.status != 200:

@@ -15,9 +15,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
+from foundation.anaf import AUTHORIZE_PATH, OAUTH_HOST, TOKEN_PATH
+
 CALLBACK = "https://erp.example.test/anaf/callback"
-AUTHORIZE = "https://logincert.anaf.ro/anaf-oauth2/v1/authorize"
-TOKEN = "https://logincert.anaf.ro/anaf-oauth2/v1/token"
+AUTHORIZE = OAUTH_HOST + AUTHORIZE_PATH
+TOKEN = OAUTH_HOST + TOKEN_PATH
 
 
 def run(flows: int = 2000, warmup: int = 50) -> dict[str, Any]:

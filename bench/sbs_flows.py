@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 
 from bench.timing import free_port, measure
+from foundation.anaf import AUTHORIZE_PATH
 from foundation.serving import wait_healthy
 
 CALLBACK = "http://127.0.0.1:9/bench/anaf/callback"
@@ -114,7 +115,7 @@ def _measure(anaf_url: str, sbs_url: str, account_key: str, flows: int, concurre
         request = graphql("/ro-anaf-oauth-api/graphql", GENERATE, {"input": {
             "organizationId": seeded["org"], "scope": "EFACTURA"}})["generateAuthorizationRequest"]
         fields = {k: v[0] for k, v in parse_qs(urlsplit(request["authorizationUrl"]).query).items()}
-        answer = send(anaf_url, "/anaf-oauth2/v1/authorize",
+        answer = send(anaf_url, AUTHORIZE_PATH,
                       urlencode({**fields, "identity": seeded["serial"], "decision": "allow"}),
                       {"Content-Type": "application/x-www-form-urlencoded"})
         back = parse_qs(urlsplit(answer.getheader("Location", "")).query)

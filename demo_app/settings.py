@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from foundation import anaf
+
 MASK = "********"
 MAX_ROWS = 50
 SECRET_KEYS = ("clientId", "clientSecret", "oauthCallback")
@@ -16,38 +18,45 @@ SECRET_KEYS = ("clientId", "clientSecret", "oauthCallback")
 
 @dataclass(frozen=True)
 class Service:
-    """One ANAF service an SBS app holds secrets for: e-Factura or e-Transport."""
+    """One ANAF service an SBS app holds secrets for, as the demo's pages show it (`efactura` in URLs)."""
 
-    slug: str
-    scope: str
-    title: str
-    infix: str
+    anaf: anaf.Service
+
+    @property
+    def slug(self) -> str:
+        return self.anaf.name.lower()
+
+    @property
+    def scope(self) -> str:
+        """SBS's `AnafScope` value."""
+        return self.anaf.name
+
+    @property
+    def title(self) -> str:
+        return self.anaf.title
 
     @property
     def main_field(self) -> str:
-        return f"roAnaf{self.infix}ClientSecret"
+        return self.anaf.sbs_field("ClientSecret")
 
     @property
     def additional_field(self) -> str:
-        return f"roAnaf{self.infix}AdditionalClientSecrets"
+        return self.anaf.sbs_field("AdditionalClientSecrets")
 
     @property
     def implicit_field(self) -> str:
-        return f"roAnaf{self.infix}UseImplicitClientSecret"
+        return self.anaf.sbs_field("UseImplicitClientSecret")
 
     @property
     def test_field(self) -> str:
-        return f"roAnaf{self.infix}UseTestEnvironment"
+        return self.anaf.sbs_field("UseTestEnvironment")
 
     @property
     def fields(self) -> tuple[str, str, str, str]:
         return (self.main_field, self.additional_field, self.implicit_field, self.test_field)
 
 
-SERVICES = (
-    Service("efactura", "EFACTURA", "e-Factura", "Efactura"),
-    Service("etransport", "ETRANSPORT", "e-Transport", "Etransport"),
-)
+SERVICES = tuple(Service(s) for s in anaf.SERVICES)
 
 
 def service_named(slug_or_scope: str) -> Service | None:
@@ -209,7 +218,8 @@ class FieldRef:
 
 
 _PATH = re.compile(
-    r"(roAnaf(?:Efactura|Etransport)(?:AdditionalClientSecrets|ClientSecret|UseImplicitClientSecret|UseTestEnvironment))"
+    r"((?:" + "|".join(s.sbs_field_prefix for s in anaf.SERVICES) + ")"
+    r"(?:AdditionalClientSecrets|ClientSecret|UseImplicitClientSecret|UseTestEnvironment))"
     r"(?:\[(\d+)\]|\.(\d+))?(?:\.(clientId|clientSecret|oauthCallback))?"
 )
 _URL = re.compile(r"https?://[^\s'\"),;]+")

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
+from foundation.anaf import AUTHORIZE_PATH
+
 LANES = ("browser", "demo", "sbs", "anaf")
 LANE_TITLES = {"browser": "Browser", "demo": "Demo app", "sbs": "SBS", "anaf": "ANAF"}
 # Slack when pairing a caller's "out" entry with the callee's "in" entry: both clocks are this machine's.
@@ -72,7 +74,7 @@ def caller_of(service: str, entry: Mapping[str, Any]) -> str:
     path = str(entry.get("path", ""))
     if service == "sbs" and path.endswith("/graphql"):
         return "demo"
-    if service == "anaf" and not path.startswith(("/anaf-oauth2/v1/authorize", "/portal")):
+    if service == "anaf" and not path.startswith((AUTHORIZE_PATH, "/portal")):
         return "sbs"
     return "browser"
 

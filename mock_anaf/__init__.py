@@ -22,6 +22,7 @@ from mock_anaf.registry import Registry
 from mock_anaf.services import FAULT_ENDPOINTS, Services
 from mock_anaf.store import Store
 from mock_anaf.tokens import SigningKey, TokenMinter
+from foundation import anaf
 from foundation import journal as journaling
 from foundation.admin import create_admin_blueprint
 from foundation.clock import OffsetClock
@@ -30,7 +31,8 @@ from foundation.journal import Journal
 
 log = logging.getLogger(__name__)
 
-JSON_PREFIXES = ("/anaf-oauth2/", "/portal/api/", "/.well-known/", "/TestOauth/", "/test/", "/prod/", "/__admin/")
+JSON_PREFIXES = (anaf.OAUTH_ROOT + "/", "/portal/api/", "/.well-known/", anaf.TEST_OAUTH_ROOT + "/",
+                 *(f"/{env}/" for env in anaf.ENVIRONMENTS), "/__admin/")
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -82,7 +84,7 @@ def create_app(config: Config | None = None) -> Flask:
     def home() -> Response:
         """Where to go from the bare host."""
         return jsonify({"service": "mock ANAF", "portal": "/portal/",
-                        "metadata": "/.well-known/oauth-authorization-server"})
+                        "metadata": anaf.METADATA_PATH})
 
     app.register_error_handler(Exception, lambda exc: handle_error(exc, services))
     return app
@@ -105,7 +107,7 @@ class PageSessions(SecureCookieSessionInterface):
 
     def open_session(self, app: Flask, request):  # type: ignore[no-untyped-def, override]
         path = request.path
-        if path.startswith("/anaf-oauth2/v1/authorize") or (path.startswith("/portal/")
+        if path.startswith(anaf.AUTHORIZE_PATH) or (path.startswith("/portal/")
                                                              and not path.startswith("/portal/api/")):
             return super().open_session(app, request)
         return self.make_null_session(app)

@@ -11,11 +11,11 @@ import logging
 from flask import Blueprint, Response, jsonify, request
 
 from mock_anaf.services import Services
-from foundation import journal
+from foundation import anaf, journal
 
 log = logging.getLogger(__name__)
 
-HELLO_PATHS = ("/TestOauth/jaxrs/hello", "/test/TestOauth/jaxrs/hello", "/prod/TestOauth/jaxrs/hello")
+HELLO_PATHS = anaf.hello_paths()
 
 
 def bearer_token(header: str | None) -> str | None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from foundation import anaf
 from foundation.env import ConfigError, read_env
 
 PREFIX = "ANAF_"
@@ -20,7 +21,7 @@ class Config:
     public_url: str | None = None
     data_dir: str | None = None
     signing_key_file: str | None = None
-    issuer: str = "https://logincert.anaf.ro"
+    issuer: str = anaf.OAUTH_HOST
     strict_https: bool = False
     strict_client_auth: bool = False
     access_token_lifetime: int = 7_776_000  # 90 days, as ANAF issues them

@@ -14,11 +14,11 @@ from mock_anaf.services import Services
 from mock_anaf.store import AppRecord
 from mock_anaf.tokens import ALGORITHM
 from mock_anaf.validation import SERVICE_LABELS
+from foundation import anaf
 from foundation import journal
 
 log = logging.getLogger(__name__)
 
-PREFIX = "/anaf-oauth2/v1"
 GRANT_TYPES = ("authorization_code", "refresh_token")
 
 
@@ -40,7 +40,7 @@ def create_oauth_blueprint(services: Services) -> Blueprint:
             journal.note(client_id=client_id[:200])
         return parse_authorize(values, services.store.get_app)
 
-    @bp.get(f"{PREFIX}/authorize")
+    @bp.get(anaf.AUTHORIZE_PATH)
     def authorize_page() -> Response:
         """The certificate prompt: pick a simulated certificate, or cancel."""
         services.apply_fault("authorize")
@@ -57,7 +57,7 @@ def create_oauth_blueprint(services: Services) -> Blueprint:
         response.headers["X-Frame-Options"] = "DENY"
         return response
 
-    @bp.post(f"{PREFIX}/authorize")
+    @bp.post(anaf.AUTHORIZE_PATH)
     def authorize_decision() -> Response:
         """The user's choice (the page's form, or a script): 302 to the redirect_uri with a code or an error."""
         services.apply_fault("authorize")
@@ -95,7 +95,7 @@ def create_oauth_blueprint(services: Services) -> Blueprint:
             journal.note(grant_type=form["grant_type"][:50])
         return form
 
-    @bp.post(f"{PREFIX}/token")
+    @bp.post(anaf.TOKEN_PATH)
     def token() -> Response:
         """Exchange a code, or rotate a refresh token; client auth by HTTP Basic (or body unless strict)."""
         services.apply_fault("token")
@@ -124,7 +124,7 @@ def create_oauth_blueprint(services: Services) -> Blueprint:
         log.info("tokens issued to client %s (grant_type=%s)", app.client_id, grant_type)
         return no_store(jsonify(token_body(pair)))
 
-    @bp.post(f"{PREFIX}/revoke")
+    @bp.post(anaf.REVOKE_PATH)
     def revoke() -> Response:
         """RFC 7009: 200 whether or not the token was known; the token stops working."""
         services.apply_fault("revoke")
@@ -136,12 +136,12 @@ def create_oauth_blueprint(services: Services) -> Blueprint:
         services.grants.revoke(app, value)
         return no_store(Response("", status=200))
 
-    @bp.get(f"{PREFIX}/jwks")
+    @bp.get(anaf.JWKS_PATH)
     def jwks() -> Response:
         """The public key that verifies JWT tokens (sandbox extra)."""
         return jsonify({"keys": [services.key.public_jwk()]})
 
-    @bp.get("/.well-known/oauth-authorization-server")
+    @bp.get(anaf.METADATA_PATH)
     def metadata() -> Response:
         """RFC 8414 metadata (sandbox extra); `issuer` is ANAF's, the endpoints are this server's."""
         return jsonify(server_metadata(services))
@@ -172,10 +172,10 @@ def server_metadata(services: Services) -> dict[str, Any]:
     auth_methods = ["client_secret_basic"] if config.strict_client_auth else ["client_secret_basic", "client_secret_post"]
     return {
         "issuer": config.issuer,
-        "authorization_endpoint": f"{base}{PREFIX}/authorize",
-        "token_endpoint": f"{base}{PREFIX}/token",
-        "revocation_endpoint": f"{base}{PREFIX}/revoke",
-        "jwks_uri": f"{base}{PREFIX}/jwks",
+        "authorization_endpoint": base + anaf.AUTHORIZE_PATH,
+        "token_endpoint": base + anaf.TOKEN_PATH,
+        "revocation_endpoint": base + anaf.REVOKE_PATH,
+        "jwks_uri": base + anaf.JWKS_PATH,
         "response_types_supported": ["code"],
         "grant_types_supported": list(GRANT_TYPES),
         "token_endpoint_auth_methods_supported": auth_methods,

@@ -5,13 +5,16 @@ API and the HTML form give the same messages.
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
+
+from foundation import anaf
 from mock_anaf.errors import PortalError
 from foundation.callbacks import callback_problem
 
-SERVICES = ("EFACTURA", "ETRANSPORT")
-SERVICE_LABELS = {"EFACTURA": "E-Factura", "ETRANSPORT": "E-Transport"}
+SERVICES = anaf.SERVICE_NAMES
+SERVICE_LABELS = {s.name: s.label for s in anaf.SERVICES}
 MAX_CALLBACKS = 10
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})\.[A-Za-z]{2,63}$")
 _APP_NAME = re.compile(r"^[^\s]{1,100}$")
@@ -59,12 +62,12 @@ def callbacks(value: object, strict_https: bool = False, field: str = "callbacks
 def services(value: object, field: str = "services") -> list[str]:
     """Serviciu: E-Factura, E-Transport or both, as `EFACTURA` / `ETRANSPORT`, in that order."""
     if not isinstance(value, list):
-        raise PortalError(field, 'choose at least one service, as a JSON list like ["EFACTURA", "ETRANSPORT"]')
+        raise PortalError(field, f'choose at least one service, as a JSON list like {json.dumps(list(SERVICES))}')
     if not value:
-        raise PortalError(field, "choose at least one service: EFACTURA, ETRANSPORT")
+        raise PortalError(field, f"choose at least one service: {', '.join(SERVICES)}")
     for i, item in enumerate(value):
         if item not in SERVICES:
-            raise PortalError(f"{field}[{i}]", "each service must be EFACTURA or ETRANSPORT")
+            raise PortalError(f"{field}[{i}]", f"each service must be {' or '.join(SERVICES)}")
     if len(set(value)) != len(value):
         raise PortalError(field, "a service is listed twice")
     return [s for s in SERVICES if s in value]

@@ -12,7 +12,7 @@ from foundation.clock import Clock
 from mock_sbs.access import Caller, hash_key, new_key, parse_scope
 from mock_sbs.errors import BadUserInput, NotFound
 from mock_sbs.implicit import ImplicitSecrets
-from mock_sbs.model import AccessKey, AnafService, AppRecord, ClientSecret, ServiceSettings, Tenant
+from mock_sbs.model import AccessKey, AnafScope, AppRecord, ClientSecret, ServiceSettings, Tenant
 from mock_sbs.store import Store
 from mock_sbs.validation import FieldProblem, ValidationFailed, apply_update, name_problem
 
@@ -102,7 +102,7 @@ class Accounts:
             raise NotFound(f"No app with id {app_id} in this account.")
         return self.app(caller, app_id)
 
-    def shown_secret(self, app: AppRecord, service: AnafService) -> ShownSecret | None:
+    def shown_secret(self, app: AppRecord, service: AnafScope) -> ShownSecret | None:
         """What `roAnafXClientSecret` shows for ``service`` (see shown_main_secret)."""
         settings = app.settings(service)
         return shown_main_secret(settings, self.implicit.get() if settings.use_implicit else None)

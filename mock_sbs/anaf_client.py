@@ -16,15 +16,12 @@ from typing import Any, Protocol
 
 import requests
 
+from foundation import anaf
 from foundation.journal import Journal
 
 from mock_sbs.errors import AnafError
 from mock_sbs.model import ClientSecret
 
-TOKEN_PATH = "/anaf-oauth2/v1/token"
-REVOKE_PATH = "/anaf-oauth2/v1/revoke"
-AUTHORIZE_PATH = "/anaf-oauth2/v1/authorize"
-HELLO_PATH = "/TestOauth/jaxrs/hello"
 PORTAL_APPS_PATH = "/portal/api/apps"
 DEFAULT_REFRESH_LIFETIME = 365 * 24 * 3600
 
@@ -91,14 +88,14 @@ class HttpAnafClient:
     def revoke(self, client: ClientSecret | None, token: str, token_type_hint: str) -> None:
         """RFC 7009 revocation; raises AnafError when ANAF does not answer 200."""
         auth = None if client is None else (client.client_id, client.client_secret)
-        response = self._call("POST", self.oauth_url + REVOKE_PATH, client_id=client and client.client_id,
+        response = self._call("POST", self.oauth_url + anaf.REVOKE_PATH, client_id=client and client.client_id,
                               data={"token": token, "token_type_hint": token_type_hint}, auth=auth)
         if response.status_code != 200:
             raise _anaf_error(response, "revoke")
 
     def hello(self, access_token: str, name: str) -> HelloAnswer:
         """`GET /TestOauth/jaxrs/hello?name=...` with the Bearer token: proof that the token works."""
-        url = self.api_url + HELLO_PATH
+        url = self.api_url + anaf.HELLO_PATH
         response = self._call("GET", url, params={"name": name}, headers={"Authorization": f"Bearer {access_token}"})
         return HelloAnswer(response.status_code, response.text[:2000], url)
 
@@ -112,7 +109,7 @@ class HttpAnafClient:
         return ClientSecret(data["clientId"], data["clientSecret"], callbacks[0])
 
     def _token(self, client: ClientSecret, form: dict[str, str]) -> TokenGrant:
-        response = self._call("POST", self.oauth_url + TOKEN_PATH, client_id=client.client_id,
+        response = self._call("POST", self.oauth_url + anaf.TOKEN_PATH, client_id=client.client_id,
                               grant_type=form["grant_type"], data=form, auth=(client.client_id, client.client_secret))
         if response.status_code != 200:
             raise _anaf_error(response, form["grant_type"])

@@ -12,10 +12,11 @@ from datetime import datetime, timezone
 from typing import Callable
 from urllib.parse import urlencode
 
+from foundation.anaf import AUTHORIZE_PATH, environment
 from foundation.clock import Clock
 
 from mock_sbs.access import Caller
-from mock_sbs.anaf_client import AUTHORIZE_PATH, AnafClient, HelloAnswer
+from mock_sbs.anaf_client import AnafClient, HelloAnswer
 from mock_sbs.errors import (
     AccessDenied,
     AnafError,
@@ -27,7 +28,7 @@ from mock_sbs.errors import (
     SbsError,
 )
 from mock_sbs.implicit import ImplicitSecrets
-from mock_sbs.model import AnafService, AppRecord, Authorization, ClientSecret, PendingRequest
+from mock_sbs.model import AnafScope, AppRecord, Authorization, ClientSecret, PendingRequest
 from mock_sbs.resolution import ResolutionError, ResolvedSecret, resolve_secret
 from mock_sbs.store import ACTIVE, NEEDS_REAUTHORIZATION, Store
 from mock_sbs.validation import return_url_problem
@@ -70,11 +71,9 @@ def authorization_url(anaf_url: str, client_id: str, redirect_uri: str, state: s
     return f"{anaf_url.rstrip('/')}{AUTHORIZE_PATH}?{query}"
 
 
-def anaf_api_base(api_url: str, service: AnafService, use_test_environment: bool) -> str:
+def anaf_api_base(api_url: str, service: AnafScope, use_test_environment: bool) -> str:
     """The ANAF API root `roAnafXUseTestEnvironment` selects: `/test/...` or `/prod/...` as on api.anaf.ro."""
-    environment = "test" if use_test_environment else "prod"
-    path = {AnafService.EFACTURA: "FCTEL/rest", AnafService.ETRANSPORT: "ETRANSPORT/ws/v1"}[service]
-    return f"{api_url.rstrip('/')}/{environment}/{path}"
+    return api_url.rstrip("/") + service.service.api_prefix(environment(use_test_environment))
 
 
 def shown_status(auth: Authorization, now: float) -> tuple[str, str | None]:
@@ -104,7 +103,7 @@ class Brokering:
 
     # --- starting and completing a flow ---------------------------------------------------------------------
 
-    def generate_request(self, caller: Caller, organization_id: str, scope: AnafService,
+    def generate_request(self, caller: Caller, organization_id: str, scope: AnafScope,
                          oauth_callback: str | None, return_url: str | None) -> NewRequest:
         """Resolve the secret set (seed rules), and open a pending request with a fresh unguessable state."""
         org = self.store.get_organization(organization_id, caller.tenant_id or "")
@@ -178,7 +177,7 @@ class Brokering:
             raise NotFound(f"No authorization with id {auth_id} for this tenant.")
         return auth
 
-    def list(self, caller: Caller, organization_id: str, scope: AnafService | None) -> list[Authorization]:
+    def list(self, caller: Caller, organization_id: str, scope: AnafScope | None) -> list[Authorization]:
         """The authorizations of one of the caller's organizations, optionally of one service."""
         if self.store.get_organization(organization_id, caller.tenant_id or "") is None:
             raise NotFound(f"No organization with id {organization_id} for this tenant.")
@@ -283,10 +282,10 @@ class Brokering:
             raise NotFound("The app of this key no longer exists.")
         return app
 
-    def _implicit_for(self, app: AppRecord, scope: AnafService) -> ClientSecret | None:
+    def _implicit_for(self, app: AppRecord, scope: AnafScope) -> ClientSecret | None:
         return self.implicit.get() if app.settings(scope).use_implicit else None
 
-    def _resolve(self, app: AppRecord, scope: AnafService, oauth_callback: str | None) -> ResolvedSecret:
+    def _resolve(self, app: AppRecord, scope: AnafScope, oauth_callback: str | None) -> ResolvedSecret:
         try:
             return resolve_secret(scope, app.settings(scope), self._implicit_for(app, scope), oauth_callback)
         except ResolutionError as exc:

@@ -5,9 +5,9 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
+from foundation import anaf
 from foundation.env import ConfigError, read_env
 
-CALLBACK_PATH = "/ro-anaf-oauth-api/oauth-callback"
 ENV_PREFIX = "SBS_"
 
 
@@ -58,7 +58,7 @@ class Config:
     @property
     def callback_url(self) -> str:
         """SBS's own OAuth callback: the implicit callback, and the default for apps without a web UI."""
-        return self.base_url + CALLBACK_PATH
+        return self.base_url + anaf.SBS_CALLBACK_PATH
 
     @property
     def api_url(self) -> str:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from foundation.clock import Clock
 
-from mock_sbs.anaf_client import HELLO_PATH, HelloAnswer, TokenGrant
+from foundation.anaf import HELLO_PATH
+from mock_sbs.anaf_client import HelloAnswer, TokenGrant
 from mock_sbs.errors import AnafError
 from mock_sbs.model import ClientSecret
 

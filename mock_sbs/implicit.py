@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import threading
 
+from foundation.anaf import SBS_IMPLICIT_APP_NAME, SERVICE_NAMES
 from mock_sbs.anaf_client import AnafClient
 from mock_sbs.model import ClientSecret
 from mock_sbs.store import Store
 
 SETTING = "implicit_app"
-APP_NAME = "sbs-managed-implicit"
 DEVELOPER = "sbs@sandbox.invalid"
 
 
@@ -39,7 +39,7 @@ class ImplicitSecrets:
             known = self._stored()
             if known is not None:
                 return known
-            secret = self.anaf.register_app(APP_NAME, [self.callback_url], ["EFACTURA", "ETRANSPORT"], DEVELOPER)
+            secret = self.anaf.register_app(SBS_IMPLICIT_APP_NAME, [self.callback_url], list(SERVICE_NAMES), DEVELOPER)
             self.store.set_setting(SETTING, json.dumps({
                 "clientId": secret.client_id, "clientSecret": secret.client_secret, "oauthCallback": self.callback_url,
             }))

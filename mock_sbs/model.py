@@ -4,26 +4,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from foundation import anaf
 
-class AnafService(str, Enum):
-    """An ANAF service an app can be enrolled in; the value is the GraphQL `AnafScope` name."""
 
-    EFACTURA = "EFACTURA"
-    ETRANSPORT = "ETRANSPORT"
+class AnafScope(str, Enum):
+    """SBS's GraphQL `AnafScope`: an ANAF service an app can be enrolled in (described in `foundation.anaf`)."""
+
+    EFACTURA = anaf.EFACTURA.name
+    ETRANSPORT = anaf.ETRANSPORT.name
+
+    @property
+    def service(self) -> anaf.Service:
+        """What the sandbox knows of this ANAF service."""
+        return anaf.service(self.value)  # type: ignore[return-value]  # every member is one of anaf.SERVICES
 
     @property
     def label(self) -> str:
         """The name people use: e-Factura, e-Transport."""
-        return {"EFACTURA": "e-Factura", "ETRANSPORT": "e-Transport"}[self.value]
-
-    @property
-    def field_prefix(self) -> str:
-        """The start of this service's `App`/`UpdateAppInput` field names, e.g. `roAnafEfactura`."""
-        return {"EFACTURA": "roAnafEfactura", "ETRANSPORT": "roAnafEtransport"}[self.value]
+        return self.service.title
 
     def field(self, suffix: str) -> str:
         """A field name of this service, e.g. `field("ClientSecret")` → `roAnafEfacturaClientSecret`."""
-        return self.field_prefix + suffix
+        return self.service.sbs_field(suffix)
 
 
 class SecretSource(str, Enum):
@@ -62,9 +64,9 @@ class AppRecord:
     name: str
     active: bool
     created_at: float
-    services: dict[AnafService, ServiceSettings] = field(default_factory=dict)
+    services: dict[AnafScope, ServiceSettings] = field(default_factory=dict)
 
-    def settings(self, service: AnafService) -> ServiceSettings:
+    def settings(self, service: AnafScope) -> ServiceSettings:
         """The app's settings for ``service`` (empty defaults when never set)."""
         return self.services.get(service, ServiceSettings())
 
@@ -111,7 +113,7 @@ class PendingRequest:
     tenant_id: str
     app_id: str
     organization_id: str
-    scope: AnafService
+    scope: AnafScope
     client_id: str
     oauth_callback: str
     secret_source: SecretSource
@@ -130,7 +132,7 @@ class Authorization:
     tenant_id: str
     app_id: str
     organization_id: str
-    scope: AnafService
+    scope: AnafScope
     secret_source: SecretSource
     client_id: str
     oauth_callback: str

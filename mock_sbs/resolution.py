@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mock_sbs.model import AnafService, ClientSecret, SecretSource, ServiceSettings
+from mock_sbs.model import AnafScope, ClientSecret, SecretSource, ServiceSettings
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class ResolutionError(Exception):
 
 
 def resolve_secret(
-    service: AnafService,
+    service: AnafScope,
     settings: ServiceSettings,
     implicit: ClientSecret | None,
     oauth_callback: str | None,
@@ -80,7 +80,7 @@ def resolve_secret(
 
 
 def _main_secret(
-    service: AnafService, settings: ServiceSettings, implicit: ClientSecret | None
+    service: AnafScope, settings: ServiceSettings, implicit: ClientSecret | None
 ) -> tuple[ClientSecret | None, SecretSource, str]:
     """The "main" secret of the seed, where it comes from, and the field a person would look at."""
     if settings.use_implicit:
@@ -93,7 +93,7 @@ def _resolved(secret: ClientSecret, source: SecretSource, reason: str) -> Resolv
 
 
 def _unknown_callback_message(
-    service: AnafService, settings: ServiceSettings, main: ClientSecret | None, oauth_callback: str
+    service: AnafScope, settings: ServiceSettings, main: ClientSecret | None, oauth_callback: str
 ) -> str:
     configured = [s.oauth_callback for s in settings.additional]
     if main is not None:
@@ -106,7 +106,7 @@ def _unknown_callback_message(
     )
 
 
-def _missing_main_message(service: AnafService, settings: ServiceSettings, implicit: ClientSecret | None) -> str:
+def _missing_main_message(service: AnafScope, settings: ServiceSettings, implicit: ClientSecret | None) -> str:
     if settings.use_implicit and implicit is None:
         return (
             f"{service.field('UseImplicitClientSecret')} is true but this SBS has no SBS-managed ANAF app "

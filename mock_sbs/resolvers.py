@@ -21,7 +21,7 @@ from mock_sbs.access import ACCOUNT_API, ORGANIZATIONS_API, RO_ANAF_OAUTH_API, C
 from mock_sbs.accounts import Accounts
 from mock_sbs.authorizations import Brokering, anaf_api_base, shown_status
 from mock_sbs.errors import BadUserInput
-from mock_sbs.model import AnafService, AppRecord, Authorization, SecretSource
+from mock_sbs.model import AnafScope, AppRecord, Authorization, SecretSource
 from mock_sbs.organizations import Organizations
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
@@ -129,7 +129,7 @@ def resolve_generate_key(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]
                                                     input.get("description"))
 
 
-def _bind_service_fields(service: AnafService) -> None:
+def _bind_service_fields(service: AnafScope) -> None:
     def main(app: AppRecord, info: GraphQLResolveInfo) -> Any:
         """`roAnafXClientSecret`, hidden behind the SBS-managed one while implicit."""
         return _ctx(info).services.accounts.shown_secret(app, service)
@@ -140,7 +140,7 @@ def _bind_service_fields(service: AnafService) -> None:
     app_type.set_field(service.field("AdditionalClientSecrets"), lambda app, *_: app.settings(service).additional)
 
 
-for _service in AnafService:
+for _service in AnafScope:
     _bind_service_fields(_service)
 
 # --- Organizations ------------------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def resolve_create_organization(_: Any, info: GraphQLResolveInfo, input: dict[st
 
 oauth_query = QueryType()
 oauth_mutation = MutationType()
-scope_enum = EnumType("AnafScope", AnafService)
+scope_enum = EnumType("AnafScope", AnafScope)
 source_enum = EnumType("SecretSource", SecretSource)
 request_type = ObjectType("AuthorizationRequest")
 authorization_type = ObjectType("Authorization")

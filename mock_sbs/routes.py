@@ -7,10 +7,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from foundation import anaf
 from foundation import journal as journaling
 
 from mock_sbs.access import ACCOUNT_API, ORGANIZATIONS_API, RO_ANAF_OAUTH_API, authenticate
-from mock_sbs.config import CALLBACK_PATH
 from mock_sbs.console import examples
 from mock_sbs.errors import BadUserInput, PayloadTooLarge, SbsError
 from mock_sbs.graphql_api import error_body, execute, read_operation
@@ -68,7 +68,7 @@ def create_blueprint() -> Blueprint:
         bp.add_url_rule(f"/{name}/graphql", f"{name}_get", endpoint_page, methods=["GET"],
                         defaults={"endpoint": name})
 
-    @bp.get(CALLBACK_PATH)
+    @bp.get(anaf.SBS_CALLBACK_PATH)
     def oauth_callback() -> Any:
         """SBS's own callback: complete the flow, then go to the returnUrl or show which rule applied."""
         runtime = _runtime()

@@ -14,7 +14,7 @@ from foundation.sqlite import Database
 
 from mock_sbs.model import (
     AccessKey,
-    AnafService,
+    AnafScope,
     AppRecord,
     Authorization,
     ClientSecret,
@@ -171,7 +171,7 @@ class Store:
             )
 
     def _app(self, row: sqlite3.Row) -> AppRecord:
-        services: dict[AnafService, ServiceSettings] = {}
+        services: dict[AnafScope, ServiceSettings] = {}
         extras: dict[str, list[ClientSecret]] = {}
         for extra in self.db.query("SELECT * FROM additional_secrets WHERE app_id = ? ORDER BY service, position",
                                    (row["id"],)):
@@ -181,7 +181,7 @@ class Store:
             main = None
             if svc["client_id"] is not None:
                 main = ClientSecret(svc["client_id"], svc["client_secret"], svc["oauth_callback"])
-            services[AnafService(svc["service"])] = ServiceSettings(
+            services[AnafScope(svc["service"])] = ServiceSettings(
                 main, tuple(extras.get(svc["service"], ())), bool(svc["use_test_environment"]),
                 bool(svc["use_implicit"]))
         return AppRecord(row["id"], row["account_id"], row["name"], bool(row["active"]), row["created_at"], services)
@@ -275,7 +275,7 @@ class Store:
         return None if row is None else _authorization(row)
 
     def list_authorizations(self, tenant_id: str, organization_id: str,
-                            scope: AnafService | None = None) -> list[Authorization]:
+                            scope: AnafScope | None = None) -> list[Authorization]:
         """A tenant's authorizations of one organization, optionally of one service."""
         rows = self.db.query(
             "SELECT * FROM authorizations WHERE tenant_id = ? AND organization_id = ? AND (? IS NULL OR scope = ?) "
@@ -362,13 +362,13 @@ class Store:
 
 def _request(row: sqlite3.Row) -> PendingRequest:
     return PendingRequest(
-        row["id"], row["tenant_id"], row["app_id"], row["organization_id"], AnafService(row["scope"]),
+        row["id"], row["tenant_id"], row["app_id"], row["organization_id"], AnafScope(row["scope"]),
         row["client_id"], row["oauth_callback"], SecretSource(row["secret_source"]), row["reason"],
         row["return_url"], row["created_at"], row["expires_at"], row["used_at"])
 
 
 def _authorization(row: sqlite3.Row) -> Authorization:
     values: dict[str, Any] = dict(row)
-    values["scope"] = AnafService(values["scope"])
+    values["scope"] = AnafScope(values["scope"])
     values["secret_source"] = SecretSource(values["secret_source"])
     return Authorization(**values)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from mock_sbs.model import AnafService, AppRecord, ClientSecret, ServiceSettings
+from mock_sbs.model import AnafScope, AppRecord, ClientSecret, ServiceSettings
 from foundation.callbacks import callback_problem
 
 MAX_NAME = 100
@@ -93,14 +93,14 @@ def apply_update(app: AppRecord, changes: Mapping[str, Any], implicit_callback: 
         else:
             active = bool(changes["active"])
     services = {service: _apply_service(service, app.settings(service), changes, problems, implicit_callback)
-                for service in AnafService}
+                for service in AnafScope}
     if problems:
         raise ValidationFailed(problems)
     return replace(app, name=name, active=active, services=services)
 
 
 def _apply_service(
-    service: AnafService, current: ServiceSettings, changes: Mapping[str, Any], problems: list[FieldProblem],
+    service: AnafScope, current: ServiceSettings, changes: Mapping[str, Any], problems: list[FieldProblem],
     implicit_callback: str | None,
 ) -> ServiceSettings:
     main_field = service.field("ClientSecret")

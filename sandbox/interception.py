@@ -17,13 +17,14 @@ from urllib.parse import unquote, urlsplit
 import requests
 from flask import Flask
 
+from foundation import anaf
 from mock_anaf import create_app
 from mock_anaf.config import Config
 from sandbox.harness import AnafClient
 
-OAUTH_URL = "https://logincert.anaf.ro"
-API_URL = "https://api.anaf.ro"
-HOSTS = (OAUTH_URL, API_URL)
+OAUTH_URL = anaf.OAUTH_HOST
+API_URL = anaf.API_HOST
+HOSTS = anaf.HOSTS
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 

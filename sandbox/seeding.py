@@ -18,14 +18,13 @@ from urllib.parse import urlencode
 
 import requests
 
+from foundation.anaf import SBS_CALLBACK_PATH, SBS_IMPLICIT_APP_NAME, SERVICE_NAMES
 from sandbox.manifest import write_manifest
 
 log = logging.getLogger(__name__)
 
 SEED_NAME = "seed.json"
 DEVELOPER_EMAIL = "developer@demo-tenant.example"
-BOTH_SERVICES = ["EFACTURA", "ETRANSPORT"]
-SBS_CALLBACK_PATH = "/ro-anaf-oauth-api/oauth-callback"
 DEMO_MAIN_PATH = "/anaf/callback/main"
 DEMO_BRANCH_PATH = "/anaf/callback/branch"
 
@@ -88,16 +87,13 @@ def demo_callbacks(demo_url: str, sbs_url: str) -> dict[str, Any]:
     }
 
 
-IMPLICIT_APP_NAME = "sbs-managed-implicit"
-
-
 def seed_anaf(session: requests.Session, anaf_url: str, state: SeedState, callbacks: dict[str, Any],
               roles: tuple[str, ...] = ("main", "branch", "implicit")) -> None:
     """Ensure the ANAF apps of ``roles`` exist with the callbacks of this run's addresses."""
     wanted = {
         "main": ("demo-tenant-app", [callbacks["main"]]),
         "branch": ("demo-tenant-branch", list(callbacks["additional"])),
-        "implicit": (IMPLICIT_APP_NAME, [callbacks["implicit"]]),
+        "implicit": (SBS_IMPLICIT_APP_NAME, [callbacks["implicit"]]),
     }
     for role in roles:
         name, urls = wanted[role]
@@ -110,7 +106,7 @@ def seed_anaf(session: requests.Session, anaf_url: str, state: SeedState, callba
                                          json={"callbacks": urls}, timeout=10), f"update ANAF app {name}")
                     known.callbacks = urls
                 continue
-        body = {"name": name, "callbacks": urls, "services": BOTH_SERVICES, "developer": DEVELOPER_EMAIL}
+        body = {"name": name, "callbacks": urls, "services": list(SERVICE_NAMES), "developer": DEVELOPER_EMAIL}
         created = _check(session.post(f"{anaf_url}/portal/api/apps", json=body, timeout=10), f"register ANAF app {name}")
         state.anaf_apps[role] = AnafApp(name, created["clientId"], created["clientSecret"], urls)
 
@@ -166,7 +162,7 @@ def build_manifest(anaf_url: str, sbs_url: str, demo_url: str, state: SeedState,
     apps = {role: {"name": a.name, "clientId": a.client_id, "callbacks": a.callbacks}
             for role, a in state.anaf_apps.items()}
     if implicit_client_id is not None:
-        apps["implicit"] = {"name": IMPLICIT_APP_NAME, "clientId": implicit_client_id,
+        apps["implicit"] = {"name": SBS_IMPLICIT_APP_NAME, "clientId": implicit_client_id,
                             "callbacks": [callbacks["implicit"]]}
     return {
         "anaf": {

@@ -8,12 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-AUTHORIZE_PATH = "/anaf-oauth2/v1/authorize"
-TOKEN_PATH = "/anaf-oauth2/v1/token"
-REVOKE_PATH = "/anaf-oauth2/v1/revoke"
-HELLO_PATH = "/TestOauth/jaxrs/hello"
-SBS_CALLBACK_PATH = "/ro-anaf-oauth-api/oauth-callback"
-BOTH_SERVICES = ("EFACTURA", "ETRANSPORT")
+from foundation.anaf import AUTHORIZE_PATH, HELLO_PATH, REVOKE_PATH, SERVICE_NAMES, TOKEN_PATH
+
 
 
 class HarnessError(AssertionError):
@@ -121,7 +117,7 @@ class AnafClient(ControlPlane):
         self,
         callbacks: Iterable[str] = ("https://app.example.test/anaf/callback",),
         name: str | None = None,
-        services: Iterable[str] = BOTH_SERVICES,
+        services: Iterable[str] = SERVICE_NAMES,
         developer: str = "developer@example.test",
     ) -> AnafApp:
         """Register an OAuth app at the portal API and keep its one-time secret."""

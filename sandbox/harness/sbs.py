@@ -7,9 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from sandbox.harness.anaf import (
-    AnafClient, AuthorizeResult, ControlPlane, GraphQLError, HarnessError, SBS_CALLBACK_PATH,
-)
+from foundation.anaf import SBS_CALLBACK_PATH
+from sandbox.harness.anaf import AnafClient, AuthorizeResult, ControlPlane, GraphQLError, HarnessError
 
 APP_FIELDS = """id name active createdAt
   roAnafEfacturaClientSecret { clientId clientSecret oauthCallback }

@@ -10,7 +10,7 @@ from mock_sbs.authorizations import Brokering, refresh_due, shown_status
 from mock_sbs.errors import NeedsReauthorization
 from mock_sbs.fake_anaf import ACCESS_LIFETIME, REFRESH_LIFETIME, FakeAnaf
 from mock_sbs.implicit import ImplicitSecrets
-from mock_sbs.model import AnafService, AppRecord, ClientSecret, Organization, ServiceSettings, Tenant
+from mock_sbs.model import AnafScope, AppRecord, ClientSecret, Organization, ServiceSettings, Tenant
 from mock_sbs.store import ACTIVE, NEEDS_REAUTHORIZATION, Store
 from foundation.clock import FixedClock
 
@@ -46,7 +46,7 @@ def world():
     store.ensure_account_key("hash", "acc_1", "pk_1", clock.now())
     store.add_app(AppRecord("app_1", "acc_1", "demo", True, clock.now()))
     store.save_app(AppRecord("app_1", "acc_1", "demo", True, clock.now(), {
-        AnafService.EFACTURA: ServiceSettings(main=MAIN, additional=(BRANCH,))}), clock.now())
+        AnafScope.EFACTURA: ServiceSettings(main=MAIN, additional=(BRANCH,))}), clock.now())
     store.add_tenant(Tenant("ten_1", "acc_1", "t", clock.now()))
     store.add_organization(Organization("org_1", "ten_1", "Org", "RO123", clock.now()))
     counter = itertools.count(1)
@@ -59,7 +59,7 @@ def world():
 
 def authorize(world, callback: str | None):
     clock, store, anaf, brokering, caller = world
-    new = brokering.generate_request(caller, "org_1", AnafService.EFACTURA, callback, None)
+    new = brokering.generate_request(caller, "org_1", AnafScope.EFACTURA, callback, None)
     code = anaf.authorize(new.request.client_id, new.request.oauth_callback)
     return brokering.finish(brokering.claim(new.state, "ten_1"), code, None)
 
@@ -95,7 +95,7 @@ def test_removed_callback_marks_needs_reauthorization_and_keeps_the_rest(world) 
     auth = authorize(world, BRANCH.oauth_callback)
     app = store.get_app("app_1")
     store.save_app(AppRecord("app_1", "acc_1", "demo", True, app.created_at, {
-        AnafService.EFACTURA: ServiceSettings(main=MAIN)}), clock.now())
+        AnafScope.EFACTURA: ServiceSettings(main=MAIN)}), clock.now())
     clock.advance(ACCESS_LIFETIME)
     assert brokering.sweep() == {"refreshed": 0, "failed": 1}
     after = store.get_authorization(auth.id, "ten_1")

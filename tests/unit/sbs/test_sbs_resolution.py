@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from mock_sbs.model import AnafService, ClientSecret, SecretSource, ServiceSettings
+from mock_sbs.model import AnafScope, ClientSecret, SecretSource, ServiceSettings
 from mock_sbs.resolution import ResolutionError, resolve_secret
 
-EF, ET = AnafService.EFACTURA, AnafService.ETRANSPORT
+EF, ET = AnafScope.EFACTURA, AnafScope.ETRANSPORT
 MAIN = ClientSecret("main-id", "main-SECRET", "https://app.example/anaf/main")
 BRANCH = ClientSecret("branch-id", "branch-SECRET", "https://app.example/anaf/branch")
 SHOP = ClientSecret("shop-id", "shop-SECRET", "https://shop.example/anaf")

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from mock_sbs.model import AnafService, AppRecord, ClientSecret, ServiceSettings
+from mock_sbs.model import AnafScope, AppRecord, ClientSecret, ServiceSettings
 from mock_sbs.validation import ValidationFailed, apply_update, callback_problem, return_url_problem, tin_problem
 
 MAIN = ClientSecret("main-id", "main-secret", "https://app.example/anaf/main")
 BRANCH = ClientSecret("branch-id", "branch-secret", "https://app.example/anaf/branch")
 STORED = AppRecord("app_1", "acc_1", "demo", True, 1.0, {
-    AnafService.EFACTURA: ServiceSettings(main=MAIN, additional=(BRANCH,), use_test_environment=True),
-    AnafService.ETRANSPORT: ServiceSettings(main=MAIN, use_implicit=True),
+    AnafScope.EFACTURA: ServiceSettings(main=MAIN, additional=(BRANCH,), use_test_environment=True),
+    AnafScope.ETRANSPORT: ServiceSettings(main=MAIN, use_implicit=True),
 })
 
 
@@ -109,8 +109,8 @@ def test_update_applies_only_given_fields(changes, expected) -> None:
         assert (got.name, got.active, got.services) == ("renamed", False, STORED.services)
     else:
         for name, settings in expected.items():
-            assert got.settings(AnafService(name)) == settings
-        untouched = [s for s in AnafService if s.value not in expected]
+            assert got.settings(AnafScope(name)) == settings
+        untouched = [s for s in AnafScope if s.value not in expected]
         for service in untouched:
             assert got.settings(service) == STORED.settings(service)
 
@@ -194,7 +194,7 @@ def test_implicit_callback_counts_as_the_main_one(changes, problem) -> None:
 
 def test_turning_implicit_on_over_an_additional_with_sbs_callback_names_the_flag() -> None:
     stored = AppRecord("app_1", "acc_1", "demo", True, 1.0, {
-        AnafService.EFACTURA: ServiceSettings(main=MAIN, additional=(ClientSecret("x", "y", SBS_CALLBACK),))})
+        AnafScope.EFACTURA: ServiceSettings(main=MAIN, additional=(ClientSecret("x", "y", SBS_CALLBACK),))})
     apply_update(stored, {"name": "renamed"}, implicit_callback=SBS_CALLBACK)
     with pytest.raises(ValidationFailed) as caught:
         apply_update(stored, {"roAnafEfacturaUseImplicitClientSecret": True}, implicit_callback=SBS_CALLBACK)
