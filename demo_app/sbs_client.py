@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import requests
 
 from demo_app import documents
+from foundation.graphql_client import GraphQLClient, GraphQLUnavailable
 from foundation.journal import Journal
 
 ACCOUNT_API = "/account-api/graphql"
@@ -37,7 +38,7 @@ class SbsUnavailable(Exception):
 
 
 @dataclass(frozen=True)
-class GraphQLError:
+class ErrorEntry:
     """One entry of a GraphQL answer's `errors`."""
 
     message: str
@@ -49,8 +50,8 @@ class GraphQLError:
 class SbsError(Exception):
     """SBS refused an operation; ``code`` is its `extensions.code`, ``setting`` the demo setting at fault if any."""
 
-    def __init__(self, operation: str, errors: list[GraphQLError], setting: str | None = None) -> None:
-        first = errors[0] if errors else GraphQLError("SBS answered without data", "INTERNAL_SERVER_ERROR")
+    def __init__(self, operation: str, errors: list[ErrorEntry], setting: str | None = None) -> None:
+        first = errors[0] if errors else ErrorEntry("SBS answered without data", "INTERNAL_SERVER_ERROR")
         super().__init__(first.message)
         self.operation = operation
         self.errors = errors
@@ -69,7 +70,7 @@ class Exchange:
     variables: dict[str, Any]
     status: int
     answer: dict[str, Any]
-    errors: tuple[GraphQLError, ...]
+    errors: tuple[ErrorEntry, ...]
 
     @property
     def data(self) -> dict[str, Any]:
@@ -128,7 +129,7 @@ class HttpSbsClient:
         """The demo app's settings as the Account API returns them."""
         data = self._data(ACCOUNT_API, "app", documents.APP, {"id": self._need_app_id()})
         if data.get("app") is None:
-            raise SbsError("app", [GraphQLError(f"SBS has no app with id {self._app_id}", "NOT_FOUND")], "DEMO_APP_ID")
+            raise SbsError("app", [ErrorEntry(f"SBS has no app with id {self._app_id}", "NOT_FOUND")], "DEMO_APP_ID")
         return data["app"]
 
     def update_app(self, changes: dict[str, Any]) -> Exchange:
@@ -182,21 +183,15 @@ class HttpSbsClient:
         key = self._keys[key_field]
         if not key:
             message = f"The demo has no SBS {what}: set {variable}, or DEMO_MANIFEST to a sandbox.json."
-            raise SbsError(operation, [GraphQLError(message, "NOT_CONFIGURED")], variable)
+            raise SbsError(operation, [ErrorEntry(message, "NOT_CONFIGURED")], variable)
         url = self.sbs_url + api
         started = time.perf_counter()
         status, answer, failure = 0, {}, None
         try:
-            response = self._http.post(url, json={"query": document, "variables": variables},
-                                       headers={"x-api-key": key}, timeout=self._timeout)
-            status = response.status_code
-            answer = response.json()
-            if not isinstance(answer, dict):
-                failure = f"answered HTTP {status} with JSON that is not a GraphQL answer"
-        except requests.RequestException as exc:
-            failure = f"is not answering ({type(exc).__name__})"
-        except ValueError:
-            failure = f"answered HTTP {status} without JSON"
+            got = GraphQLClient(self._http, url, key, self._timeout).send(document, variables)
+            status, answer = got.status, got.body
+        except GraphQLUnavailable as exc:
+            status, failure = exc.status, exc.reason
         errors = tuple(_errors(answer)) if failure is None else ()
         self._journal.record(
             method="POST", path=url, status=status, direction="out", target="sbs", operation=operation,
@@ -216,24 +211,24 @@ class HttpSbsClient:
 
     def _need_app_id(self) -> str:
         if not self._app_id:
-            raise SbsError("app", [GraphQLError("The demo has no SBS app id: set DEMO_APP_ID, or DEMO_MANIFEST.",
+            raise SbsError("app", [ErrorEntry("The demo has no SBS app id: set DEMO_APP_ID, or DEMO_MANIFEST.",
                                                 "NOT_CONFIGURED")], "DEMO_APP_ID")
         return self._app_id
 
     def _need_organization_id(self) -> str:
         if not self._organization_id:
             message = "The demo has no SBS organization id: set DEMO_ORGANIZATION_ID, or DEMO_MANIFEST."
-            raise SbsError("organizations", [GraphQLError(message, "NOT_CONFIGURED")], "DEMO_ORGANIZATION_ID")
+            raise SbsError("organizations", [ErrorEntry(message, "NOT_CONFIGURED")], "DEMO_ORGANIZATION_ID")
         return self._organization_id
 
 
-def _errors(answer: dict[str, Any]) -> list[GraphQLError]:
+def _errors(answer: dict[str, Any]) -> list[ErrorEntry]:
     found = []
     for raw in answer.get("errors") or []:
         if not isinstance(raw, dict):
             continue
         extensions = raw.get("extensions") if isinstance(raw.get("extensions"), dict) else {}
-        found.append(GraphQLError(
+        found.append(ErrorEntry(
             message=str(raw.get("message", "SBS reported an error without a message")),
             code=str(extensions.get("code", "INTERNAL_SERVER_ERROR")),
             extensions=dict(extensions),

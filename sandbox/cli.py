@@ -8,6 +8,7 @@ from pathlib import Path
 
 import requests
 
+from foundation.graphql_client import GraphQLError, GraphQLUnavailable
 from foundation.serving import port, wait_for_signal
 from sandbox.launcher import Options, Sandbox
 from sandbox.seeding import SeedingError, seed_running
@@ -41,7 +42,7 @@ def seed(args: argparse.Namespace) -> int:
     try:
         manifest = seed_running(args.anaf_url.rstrip("/"), args.sbs_url.rstrip("/"), args.demo_url.rstrip("/"),
                                 args.data_dir, args.account_key)
-    except (SeedingError, requests.RequestException) as exc:
+    except (SeedingError, GraphQLError, GraphQLUnavailable, requests.RequestException) as exc:
         print(f"anaf-sandbox seed: {exc}", file=sys.stderr)
         return 1
     print(f"seeded: SBS app {manifest['sbs']['appId']}, organization {manifest['sbs']['organizationId']}; "

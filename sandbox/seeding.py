@@ -18,7 +18,8 @@ from urllib.parse import urlencode
 
 import requests
 
-from foundation.anaf import SBS_CALLBACK_PATH, SBS_IMPLICIT_APP_NAME, SERVICE_NAMES
+from foundation.anaf import EFACTURA, ETRANSPORT, SBS_CALLBACK_PATH, SBS_IMPLICIT_APP_NAME, SERVICE_NAMES, SERVICES
+from foundation.graphql_client import GraphQLClient, GraphQLError
 from sandbox.manifest import write_manifest
 
 log = logging.getLogger(__name__)
@@ -118,37 +119,36 @@ def identities(session: requests.Session, anaf_url: str) -> list[dict[str, Any]]
 
 def seed_sbs(session: requests.Session, sbs_url: str, state: SeedState, callbacks: dict[str, Any], tin: str) -> bool:
     """Ensure SBS has the demo app, a tenant, a service key and an organization; True when it created them."""
-    account = GraphQL(session, f"{sbs_url}/account-api/graphql", state.account_key)
-    if state.app_id is not None and account.run("query($id: ID!) { app(id: $id) { id } }", {"id": state.app_id},
-                                                  allow_errors=True).get("app"):
+    account = GraphQLClient(session, f"{sbs_url}/account-api/graphql", state.account_key)
+    if state.app_id is not None and _app_exists(account, state.app_id):
         return False
     main, branch = state.anaf_apps["main"], state.anaf_apps["branch"]
-    state.app_id = account.run('mutation($n: String!) { createApp(input: {name: $n}) { id } }',
+    state.app_id = account.execute('mutation($n: String!) { createApp(input: {name: $n}) { id } }',
                                {"n": "demo-app"})["createApp"]["id"]
     own = {"clientId": main.client_id, "clientSecret": main.client_secret, "oauthCallback": callbacks["main"]}
     extra = {"clientId": branch.client_id, "clientSecret": branch.client_secret,
              "oauthCallback": callbacks["additional"][0]}
-    account.run(
+    account.execute(
         "mutation($id: ID!, $input: UpdateAppInput!) { updateApp(id: $id, input: $input) { id } }",
         {"id": state.app_id, "input": {
-            "roAnafEfacturaClientSecret": own,
-            "roAnafEfacturaAdditionalClientSecrets": [extra],
-            "roAnafEfacturaUseTestEnvironment": True,
-            "roAnafEfacturaUseImplicitClientSecret": False,
-            "roAnafEtransportClientSecret": own,
-            "roAnafEtransportUseTestEnvironment": True,
-            "roAnafEtransportUseImplicitClientSecret": True,
+            EFACTURA.sbs_field("ClientSecret"): own,
+            EFACTURA.sbs_field("AdditionalClientSecrets"): [extra],
+            EFACTURA.sbs_field("UseTestEnvironment"): True,
+            EFACTURA.sbs_field("UseImplicitClientSecret"): False,
+            ETRANSPORT.sbs_field("ClientSecret"): own,
+            ETRANSPORT.sbs_field("UseTestEnvironment"): True,
+            ETRANSPORT.sbs_field("UseImplicitClientSecret"): True,
         }},
     )
-    state.tenant_id = account.run('mutation($n: String!) { createTenant(input: {name: $n}) { id } }',
+    state.tenant_id = account.execute('mutation($n: String!) { createTenant(input: {name: $n}) { id } }',
                                   {"n": "demo-tenant"})["createTenant"]["id"]
-    state.service_key = account.run(
+    state.service_key = account.execute(
         "mutation($a: ID!, $t: ID!) { generateServiceAccessKey(input: {appId: $a, tenantId: $t, scope: \"\", "
         "description: \"demo tenant app\"}) { privateKey } }",
         {"a": state.app_id, "t": state.tenant_id},
     )["generateServiceAccessKey"]["privateKey"]
-    orgs = GraphQL(session, f"{sbs_url}/organizations-api/graphql", state.service_key)
-    state.organization_id = orgs.run(
+    orgs = GraphQLClient(session, f"{sbs_url}/organizations-api/graphql", state.service_key)
+    state.organization_id = orgs.execute(
         "mutation($n: String!, $t: String!) { createOrganization(input: {name: $n, tin: $t}) { id } }",
         {"n": "Demo Organization SRL", "t": tin},
     )["createOrganization"]["id"]
@@ -203,11 +203,12 @@ def seed_running(anaf_url: str, sbs_url: str, demo_url: str, data_dir: Path, acc
     created = seed_sbs(session, sbs_url, state, callbacks, first_tin(people))
     state.sbs_url, state.demo_url = sbs_url, demo_url
     state.save(data_dir)
-    account = GraphQL(session, f"{sbs_url}/account-api/graphql", account_key)
+    account = GraphQLClient(session, f"{sbs_url}/account-api/graphql", account_key)
     # Reading the implicit service makes SBS register its implicit ANAF app, which belongs in the snapshot.
-    shown = account.run("query($id: ID!) { app(id: $id) { roAnafEtransportClientSecret { clientId } } }",
-                        {"id": state.app_id})["app"]
-    implicit = (shown.get("roAnafEtransportClientSecret") or {}).get("clientId")
+    implicit_field = ETRANSPORT.sbs_field("ClientSecret")
+    shown = account.execute("query($id: ID!) { app(id: $id) { %s { clientId } } }" % implicit_field,
+                            {"id": state.app_id})["app"]
+    implicit = (shown.get(implicit_field) or {}).get("clientId")
     if created:
         for url in (anaf_url, sbs_url):
             _check(session.post(f"{url}/__admin/snapshot", timeout=30), f"snapshot {url}")
@@ -218,13 +219,13 @@ def seed_running(anaf_url: str, sbs_url: str, demo_url: str, data_dir: Path, acc
 
 def rebase_sbs_callbacks(session: requests.Session, sbs_url: str, state: SeedState, old_demo: str, new_demo: str) -> None:
     """After a restart on other ports, move the app's callbacks that pointed at the old demo address."""
-    account = GraphQL(session, f"{sbs_url}/account-api/graphql", state.account_key)
-    fields = ["roAnafEfacturaClientSecret", "roAnafEtransportClientSecret"]
-    lists = ["roAnafEfacturaAdditionalClientSecrets", "roAnafEtransportAdditionalClientSecrets"]
+    account = GraphQLClient(session, f"{sbs_url}/account-api/graphql", state.account_key)
+    fields = [s.sbs_field("ClientSecret") for s in SERVICES]
+    lists = [s.sbs_field("AdditionalClientSecrets") for s in SERVICES]
     secret = "{ clientId clientSecret oauthCallback }"
-    flags = "roAnafEfacturaUseImplicitClientSecret roAnafEtransportUseImplicitClientSecret"
+    flags = " ".join(s.sbs_field("UseImplicitClientSecret") for s in SERVICES)
     query = "query($id: ID!) { app(id: $id) { %s %s } }" % (" ".join(f"{f} {secret}" for f in fields + lists), flags)
-    app = account.run(query, {"id": state.app_id})["app"]
+    app = account.execute(query, {"id": state.app_id})["app"]
     if app is None:
         return
 
@@ -241,27 +242,16 @@ def rebase_sbs_callbacks(session: requests.Session, sbs_url: str, state: SeedSta
             update[name] = m
     for name in lists:
         update[name] = [moved(item) or item for item in app.get(name) or []]
-    account.run("mutation($id: ID!, $input: UpdateAppInput!) { updateApp(id: $id, input: $input) { id } }",
+    account.execute("mutation($id: ID!, $input: UpdateAppInput!) { updateApp(id: $id, input: $input) { id } }",
                 {"id": state.app_id, "input": update})
 
 
-class GraphQL:
-    """A minimal GraphQL client for seeding: raises SeedingError on any error."""
-
-    def __init__(self, session: requests.Session, url: str, key: str | None) -> None:
-        self.session, self.url, self.key = session, url, key
-
-    def run(self, query: str, variables: dict[str, Any], allow_errors: bool = False) -> dict[str, Any]:
-        response = self.session.post(self.url, json={"query": query, "variables": variables},
-                                     headers={"x-api-key": self.key or ""}, timeout=15)
-        try:
-            body = response.json()
-        except ValueError:
-            raise SeedingError(f"{self.url} answered {response.status_code} without JSON") from None
-        if body.get("errors") and not allow_errors:
-            messages = "; ".join(e.get("message", "?") for e in body["errors"])
-            raise SeedingError(f"{self.url}: {messages}")
-        return body.get("data") or {}
+def _app_exists(account: GraphQLClient, app_id: str) -> bool:
+    """Whether SBS still knows the app a previous run created (an unknown id is an error answer)."""
+    try:
+        return bool(account.execute("query($id: ID!) { app(id: $id) { id } }", {"id": app_id}).get("app"))
+    except GraphQLError:
+        return False
 
 
 def _check(response: requests.Response, what: str) -> Any:

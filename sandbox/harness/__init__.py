@@ -10,9 +10,8 @@ from typing import Any
 
 import requests
 
-from sandbox.harness.anaf import (
-    AnafApp, AnafClient, AnafError, AuthorizeResult, ControlPlane, GraphQLError, HarnessError,
-)
+from foundation.graphql_client import GraphQLError
+from sandbox.harness.anaf import AnafApp, AnafClient, AnafError, AuthorizeResult, ControlPlane, HarnessError
 from sandbox.harness.sbs import BrokeredAuthorization, SbsClient
 
 __all__ = [

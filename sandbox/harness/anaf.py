@@ -24,16 +24,6 @@ class AnafError(HarnessError):
         self.status, self.error, self.description = status, error, description
 
 
-class GraphQLError(HarnessError):
-    """Mock SBS answered with GraphQL errors; ``code`` is the first error's ``extensions.code``."""
-
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
-        self.errors = errors
-        self.code = (errors[0].get("extensions") or {}).get("code") if errors else None
-        self.messages = [e.get("message", "") for e in errors]
-        super().__init__(f"SBS GraphQL error {self.code}: {'; '.join(self.messages)}")
-
-
 @dataclass(frozen=True)
 class AnafApp:
     """An OAuth app registered at mock ANAF's portal, with the secret shown once at registration."""

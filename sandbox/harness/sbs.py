@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from foundation.anaf import SBS_CALLBACK_PATH
-from sandbox.harness.anaf import AnafClient, AuthorizeResult, ControlPlane, GraphQLError, HarnessError
+from foundation.graphql_client import GraphQLClient, GraphQLError, GraphQLUnavailable
+from sandbox.harness.anaf import AnafClient, AuthorizeResult, ControlPlane, HarnessError
 
 APP_FIELDS = """id name active createdAt
   roAnafEfacturaClientSecret { clientId clientSecret oauthCallback }
@@ -77,15 +78,10 @@ class SbsClient(ControlPlane):
         """
         if key is None:
             key = self.account_key if endpoint == "account-api" else self.service_key
-        response = self.session.post(f"{self.url}/{endpoint}/graphql", json={"query": query,
-                                     "variables": dict(variables or {})}, headers={"x-api-key": key}, timeout=30)
         try:
-            body = response.json()
-        except ValueError:
-            raise HarnessError(f"SBS {endpoint} answered {response.status_code} without JSON") from None
-        if body.get("errors"):
-            raise GraphQLError(body["errors"])
-        return body.get("data") or {}
+            return GraphQLClient(self.session, f"{self.url}/{endpoint}/graphql", key).execute(query, variables)
+        except GraphQLUnavailable as exc:
+            raise HarnessError(f"SBS {endpoint} {exc.reason}") from None
 
     def app(self) -> dict[str, Any]:
         """The seeded app as the Account API shows it."""

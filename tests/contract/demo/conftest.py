@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from demo_app import create_app
 from demo_app.config import Config
-from demo_app.sbs_client import Exchange, GraphQLError, SbsError
+from demo_app.sbs_client import Exchange, ErrorEntry, SbsError
 
 DEMO = "http://demo.test"
 SBS = "http://sbs.test"
@@ -78,7 +78,7 @@ class FakeSbs:
             ext = {"code": "BAD_USER_INPUT", "invalidFields": [{"field": f, "message": m} for f, m in problems]}
             answer = {"data": None, "errors": [{"message": message, "extensions": ext}]}
             return Exchange("/account-api/graphql", "updateApp", "mutation updateApp", variables, 200, answer,
-                            (GraphQLError(message, "BAD_USER_INPUT", ext),))
+                            (ErrorEntry(message, "BAD_USER_INPUT", ext),))
         self.stored.update(copy.deepcopy(changes))
         return Exchange("/account-api/graphql", "updateApp", "mutation updateApp", variables, 200,
                         {"data": {"updateApp": copy.deepcopy(self.stored)}}, ())
@@ -101,7 +101,7 @@ class FakeSbs:
         elif oauth_callback in (None, main["oauthCallback"]):
             chosen = main
         else:
-            raise SbsError("generateAuthorizationRequest", [GraphQLError(
+            raise SbsError("generateAuthorizationRequest", [ErrorEntry(
                 f"oauthCallback {oauth_callback} is not configured for {scope}; configured: {main['oauthCallback']}",
                 "BAD_USER_INPUT")])
         n = next(self._ids)
@@ -119,9 +119,9 @@ class FakeSbs:
         self.calls.append("processAuthorizationResponse")
         made = self.requests.pop(state, None)
         if made is None:
-            raise SbsError("processAuthorizationResponse", [GraphQLError("unknown state", "NOT_FOUND")])
+            raise SbsError("processAuthorizationResponse", [ErrorEntry("unknown state", "NOT_FOUND")])
         if error:
-            raise SbsError("processAuthorizationResponse", [GraphQLError("ANAF said access_denied", "ACCESS_DENIED")])
+            raise SbsError("processAuthorizationResponse", [ErrorEntry("ANAF said access_denied", "ACCESS_DENIED")])
         return self.complete(made)
 
     def complete(self, made: dict[str, Any]) -> dict[str, Any]:
@@ -164,7 +164,7 @@ class FakeSbs:
 
     def _known(self, authorization_id: str, operation: str) -> dict[str, Any]:
         if authorization_id not in self.held:
-            raise SbsError(operation, [GraphQLError(f"no authorization {authorization_id}", "NOT_FOUND")])
+            raise SbsError(operation, [ErrorEntry(f"no authorization {authorization_id}", "NOT_FOUND")])
         return self.held[authorization_id]
 
 

@@ -9,11 +9,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from foundation.graphql_client import GraphQLClient
+from foundation.serving import ServerThread, wait_healthy
 from mock_anaf import create_app as create_anaf
 from mock_anaf.config import Config as AnafConfig
 from mock_sbs import create_app as create_sbs
 from mock_sbs.config import Config as SbsConfig
-from foundation.serving import ServerThread, wait_healthy
 
 ACCOUNT_KEY = "sbs_acc_e2e-key"
 TOKEN_PATH = "/anaf-oauth2/v1/token"
@@ -32,9 +33,8 @@ class Stack:
     seeded: dict[str, Any] = field(default_factory=dict)
 
     def graphql(self, endpoint: str, key: str, query: str, variables: dict[str, Any] | None = None) -> dict:
-        response = self.http.post(f"{self.sbs_url}/{endpoint}/graphql", json={"query": query,
-                                  "variables": variables or {}}, headers={"x-api-key": key}, timeout=10)
-        return response.json()
+        client = GraphQLClient(self.http, f"{self.sbs_url}/{endpoint}/graphql", key, timeout=10)
+        return client.send(query, variables).body
 
     def ok(self, endpoint: str, key: str, query: str, variables: dict[str, Any] | None = None) -> dict:
         body = self.graphql(endpoint, key, query, variables)
