@@ -10,7 +10,7 @@ from foundation import journal as journaling
 from foundation.admin import create_admin_blueprint
 from foundation.clock import Clock
 
-from mock_sbs.anaf_client import AnafClient
+from mock_sbs.anaf_client import AnafGateway
 from mock_sbs.config import Config
 from mock_sbs.routes import create_blueprint
 from mock_sbs.runtime import Runtime
@@ -21,7 +21,7 @@ GRAPHQL_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"
                  415: "BAD_REQUEST"}
 
 
-def create_app(config: Config | None = None, *, anaf_client: AnafClient | None = None,
+def create_app(config: Config | None = None, *, anaf_client: AnafGateway | None = None,
                base_clock: Clock | None = None) -> Flask:
     """Build mock SBS. Tests may pass a fake ``anaf_client`` and a fixed ``base_clock`` under the service clock."""
     config = config or Config.from_env()

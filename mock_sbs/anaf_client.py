@@ -1,6 +1,6 @@
 """How mock SBS talks to (mock) ANAF: token endpoint, revoke, TestOauth hello and the portal API.
 
-`AnafClient` is the Protocol the flow logic depends on; `HttpAnafClient` is the real one (requests,
+`AnafGateway` is the Protocol the flow logic depends on (the calls SBS makes to ANAF); `HttpAnafGateway` is the real one (requests,
 HTTP Basic client authentication as ANAF expects). Every outgoing call is journaled as
 `direction="out"` with its URL stripped of the query, the client id and grant type, never a secret,
 code or token.
@@ -45,7 +45,7 @@ class HelloAnswer:
     url: str
 
 
-class AnafClient(Protocol):
+class AnafGateway(Protocol):
     """The calls mock SBS makes to ANAF."""
 
     def exchange_code(self, client: ClientSecret, code: str, redirect_uri: str) -> TokenGrant:
@@ -64,8 +64,8 @@ class AnafClient(Protocol):
         """Register an OAuth app at ANAF's portal API; its client id and secret."""
 
 
-class HttpAnafClient:
-    """AnafClient over HTTP with one keep-alive session per thread."""
+class HttpAnafGateway:
+    """AnafGateway over HTTP with one keep-alive session per thread."""
 
     def __init__(self, oauth_url: str, api_url: str, journal: Journal, timeout: float = 10.0) -> None:
         self.oauth_url = oauth_url.rstrip("/")

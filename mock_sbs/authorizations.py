@@ -16,7 +16,7 @@ from foundation.anaf import AUTHORIZE_PATH, environment
 from foundation.clock import Clock
 
 from mock_sbs.access import Caller
-from mock_sbs.anaf_client import AnafClient, HelloAnswer
+from mock_sbs.anaf_client import AnafGateway, HelloAnswer
 from mock_sbs.errors import (
     AccessDenied,
     AnafError,
@@ -86,7 +86,7 @@ def shown_status(auth: Authorization, now: float) -> tuple[str, str | None]:
 class Brokering:
     """The RO ANAF OAuth service's flows for the caller's tenant."""
 
-    def __init__(self, store: Store, anaf: AnafClient, implicit: ImplicitSecrets, clock: Clock, *,
+    def __init__(self, store: Store, anaf: AnafGateway, implicit: ImplicitSecrets, clock: Clock, *,
                  new_id: Callable[[str], str], new_state: Callable[[], str], anaf_url: str, sbs_callback: str,
                  refresh_margin: float, pending_ttl: float = 600.0) -> None:
         self.store = store

@@ -1,4 +1,4 @@
-"""An in-memory ANAF for tests of mock SBS: the `AnafClient` Protocol without HTTP.
+"""An in-memory ANAF for tests of mock SBS: the `AnafGateway` Protocol without HTTP.
 
 It behaves like mock ANAF where SBS can tell: single-use codes bound to client and redirect_uri,
 refresh-token rotation, client secrets checked, revocation, TestOauth answering 403 for a bad
@@ -41,7 +41,7 @@ class _Token:
 
 @dataclass
 class FakeAnaf:
-    """An AnafClient double with ANAF's rules, driven by ``clock``."""
+    """An AnafGateway double with ANAF's rules, driven by ``clock``."""
 
     clock: Clock
     apps: dict[str, ClientSecret] = field(default_factory=dict)
@@ -66,7 +66,7 @@ class FakeAnaf:
         """(client_id, grant_type) of every token-endpoint call, in order."""
         return [(c.client_id, c.grant_type) for c in self.calls if c.endpoint == "token"]
 
-    # --- AnafClient --------------------------------------------------------------------------------------
+    # --- AnafGateway --------------------------------------------------------------------------------------
 
     def exchange_code(self, client: ClientSecret, code: str, redirect_uri: str) -> TokenGrant:
         """Redeem a code once, for the client and redirect_uri it was issued to."""

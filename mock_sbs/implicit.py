@@ -10,7 +10,7 @@ import json
 import threading
 
 from foundation.anaf import SBS_IMPLICIT_APP_NAME, SERVICE_NAMES
-from mock_sbs.anaf_client import AnafClient
+from mock_sbs.anaf_client import AnafGateway
 from mock_sbs.model import ClientSecret
 from mock_sbs.store import Store
 
@@ -21,7 +21,7 @@ DEVELOPER = "sbs@sandbox.invalid"
 class ImplicitSecrets:
     """Hands out the implicit secret set, registering it at ANAF once when it was not configured."""
 
-    def __init__(self, store: Store, anaf: AnafClient, callback_url: str, configured: ClientSecret | None) -> None:
+    def __init__(self, store: Store, anaf: AnafGateway, callback_url: str, configured: ClientSecret | None) -> None:
         self.store = store
         self.anaf = anaf
         self.callback_url = callback_url

@@ -11,7 +11,7 @@ from foundation.journal import Journal
 
 from mock_sbs.access import hash_key
 from mock_sbs.accounts import Accounts
-from mock_sbs.anaf_client import AnafClient, HttpAnafClient
+from mock_sbs.anaf_client import AnafGateway, HttpAnafGateway
 from mock_sbs.authorizations import Brokering
 from mock_sbs.config import Config
 from mock_sbs.graphql_api import DocumentCache
@@ -42,19 +42,19 @@ class Runtime:
     clock: OffsetClock
     journal: Journal
     store: Store
-    anaf: AnafClient
+    anaf: AnafGateway
     services: Services
     documents: dict[str, DocumentCache]
     _stop: threading.Event = field(default_factory=threading.Event)
     _sweeper: threading.Thread | None = None
 
     @classmethod
-    def build(cls, config: Config, anaf: AnafClient | None = None, base_clock: Clock | None = None) -> "Runtime":
+    def build(cls, config: Config, anaf: AnafGateway | None = None, base_clock: Clock | None = None) -> "Runtime":
         """Wire a mock SBS for ``config``; tests may pass a fake ANAF and a base clock."""
         clock = OffsetClock(base_clock)
         journal = Journal("sbs", clock)
         store = Store(config.data_dir)
-        anaf = anaf or HttpAnafClient(config.anaf_url, config.api_url, journal, config.anaf_timeout)
+        anaf = anaf or HttpAnafGateway(config.anaf_url, config.api_url, journal, config.anaf_timeout)
         configured = None
         if config.implicit_client_id and config.implicit_client_secret:
             configured = ClientSecret(config.implicit_client_id, config.implicit_client_secret, config.callback_url)
