@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from foundation.sqlite import Database
+from foundation.sqlite import Database, clear_tables
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS flows (
@@ -132,8 +132,7 @@ class Store:
     def reset(self) -> None:
         """Forget every flow and exchange, and every browser session issued so far."""
         with self.db.transaction() as conn:
-            conn.execute("DELETE FROM flows")
-            conn.execute("DELETE FROM exchanges")
+            clear_tables(conn, self.db.tables(), keep=("meta",))
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE"
                 " SET value = CAST(value AS INTEGER) + 1"

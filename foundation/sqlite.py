@@ -1,4 +1,4 @@
-"""SQLite access shared by the services' stores: one connection, one lock, atomic transactions, snapshots.
+"""SQLite access shared by the services' stores: one connection, one lock, atomic transactions, baselines.
 
 A single serialized connection keeps every compare-and-set step (a code redeemed once, a state used
 once) atomic in the database, for a file in the data dir (WAL) and for the in-memory database of tests.
@@ -24,6 +24,7 @@ class Database:
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.RLock()
         self._schema = schema
+        self._memory_baseline: sqlite3.Connection | None = None
         with self._lock:
             if self.path is not None:
                 self._conn.execute("PRAGMA journal_mode=WAL")
@@ -70,6 +71,51 @@ class Database:
         if not isinstance(source, sqlite3.Connection):
             src.close()
 
+    def tables(self) -> list[str]:
+        """Every table of the schema, found in `sqlite_master`: a new table needs no list kept by hand."""
+        rows = self.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                          "ORDER BY name")
+        return [row["name"] for row in rows]
+
+    def take_baseline(self, path: Path | None) -> None:
+        """Make the current data the baseline: a file at ``path`` (survives restarts) or, without one, in memory.
+
+        The file is written beside ``path`` and moved over it, so a crash never leaves half a baseline.
+        """
+        if path is None:
+            self._memory_baseline = self.snapshot(None)
+            return
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.unlink(missing_ok=True)
+        self.snapshot(tmp)
+        tmp.replace(path)
+
+    def restore_baseline(self, path: Path | None) -> bool:
+        """Go back to the baseline at ``path`` or in memory, in one step; False when none was taken."""
+        if path is not None and path.exists():
+            self.restore(path)
+            return True
+        if self._memory_baseline is not None:
+            self.restore(self._memory_baseline)
+            return True
+        return False
+
+    def wipe(self, keep: tuple[str, ...] = ()) -> None:
+        """Empty every table but ``keep`` in one transaction: the data of a fresh database."""
+        with self.transaction() as conn:
+            clear_tables(conn, self.tables(), keep)
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def clear_tables(conn: sqlite3.Connection, tables: list[str], keep: tuple[str, ...] = ()) -> None:
+    """Delete every row of ``tables`` but ``keep`` inside the caller's transaction.
+
+    Foreign keys are checked at commit, when every table is empty, so the order does not matter.
+    """
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    for table in tables:
+        if table not in keep:
+            conn.execute(f'DELETE FROM "{table}"')  # noqa: S608 - names read from sqlite_master

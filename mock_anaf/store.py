@@ -147,7 +147,6 @@ class Store:
 
     def __init__(self, path: Path | None) -> None:
         self.db = Database(path, SCHEMA)
-        self._memory_baseline: sqlite3.Connection | None = None
 
     # -- developers and apps --
 
@@ -301,36 +300,22 @@ class Store:
     def counts(self) -> dict[str, int]:
         """How many rows each table holds (tests use it to assert that nothing changed)."""
         out = {}
-        for table in ("developers", "apps", "identities", "codes", "tokens"):
-            row = self.db.query_one(f"SELECT COUNT(*) AS n FROM {table}")  # noqa: S608 - fixed table names
+        for table in self.db.tables():
+            row = self.db.query_one(f"SELECT COUNT(*) AS n FROM {table}")  # noqa: S608 - names read from sqlite_master
             out[table] = 0 if row is None else int(row["n"])
         return out
 
     def take_baseline(self, path: Path | None) -> None:
         """Remember the whole state as the baseline: in ``path`` (survives restarts) or in memory."""
-        if path is None:
-            self._memory_baseline = self.db.snapshot(None)
-            return
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.unlink(missing_ok=True)
-        self.db.snapshot(tmp)
-        tmp.replace(path)
+        self.db.take_baseline(path)
 
     def restore_baseline(self, path: Path | None) -> bool:
         """Go back to the baseline; False when none was taken."""
-        if path is not None and path.exists():
-            self.db.restore(path)
-            return True
-        if self._memory_baseline is not None:
-            self.db.restore(self._memory_baseline)
-            return True
-        return False
+        return self.db.restore_baseline(path)
 
     def wipe(self) -> None:
         """Every table emptied: the state of a fresh database."""
-        with self.db.transaction() as conn:
-            for table in ("tokens", "codes", "apps", "developers", "identities"):
-                conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        self.db.wipe()
 
     def close(self) -> None:
         self.db.close()

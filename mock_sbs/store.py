@@ -75,7 +75,6 @@ class Store:
     def __init__(self, data_dir: str | Path | None) -> None:
         self.data_dir = None if data_dir is None else Path(data_dir)
         self.db = Database(None if self.data_dir is None else self.data_dir / "sbs.db", SCHEMA)
-        self._memory_baseline: sqlite3.Connection | None = None
 
     # --- keys and accounts -------------------------------------------------------------------------------
 
@@ -335,24 +334,13 @@ class Store:
 
     def snapshot(self) -> None:
         """Make the current data the baseline `reset()` returns to (kept on disk when there is a data dir)."""
-        if self.baseline_path is not None:
-            self.db.snapshot(self.baseline_path)
-        else:
-            self._memory_baseline = self.db.snapshot(None)
+        self.db.take_baseline(self.baseline_path)
 
     def reset(self) -> bool:
         """Back to the baseline; False when there is none (the caller then starts from an empty database)."""
-        if self.baseline_path is not None and self.baseline_path.exists():
-            self.db.restore(self.baseline_path)
+        if self.db.restore_baseline(self.baseline_path):
             return True
-        if self._memory_baseline is not None:
-            self.db.restore(self._memory_baseline)
-            return True
-        empty = Database(None, SCHEMA)
-        try:
-            self.db.restore(empty.snapshot(None))  # type: ignore[arg-type]
-        finally:
-            empty.close()
+        self.db.wipe()
         return False
 
     def close(self) -> None:

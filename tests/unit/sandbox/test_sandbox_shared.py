@@ -103,3 +103,43 @@ def test_snapshot_and_restore_round_trip(tmp_path) -> None:
         conn.execute("INSERT INTO t VALUES ('later')")
     db.restore(tmp_path / "base.db")
     assert [r["k"] for r in db.query("SELECT k FROM t")] == ["seeded"]
+
+
+LINKED = """CREATE TABLE IF NOT EXISTS parent (id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS child (id TEXT PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES parent(id));
+CREATE TABLE IF NOT EXISTS kept (k TEXT);"""
+
+
+def fill(db: Database) -> None:
+    with db.transaction() as conn:
+        conn.execute("INSERT INTO parent VALUES ('p')")
+        conn.execute("INSERT INTO child VALUES ('c', 'p')")
+        conn.execute("INSERT INTO kept VALUES ('k')")
+
+
+def counts(db: Database) -> dict[str, int]:
+    return {t: db.query_one(f"SELECT COUNT(*) AS n FROM {t}")["n"] for t in db.tables()}
+
+
+@pytest.mark.parametrize("on_disk", [pytest.param(True, id="file"), pytest.param(False, id="memory")])
+def test_a_baseline_covers_every_table_and_restores_it(tmp_path, on_disk: bool) -> None:
+    db = Database(tmp_path / "x.db" if on_disk else None, LINKED)
+    baseline = tmp_path / "x.baseline.db" if on_disk else None
+    assert db.restore_baseline(baseline) is False
+    fill(db)
+    db.take_baseline(baseline)
+    with db.transaction() as conn:
+        conn.execute("INSERT INTO kept VALUES ('later')")
+        conn.execute("DELETE FROM child")
+    assert db.restore_baseline(baseline) is True
+    assert counts(db) == {"child": 1, "kept": 1, "parent": 1}
+    assert not (tmp_path / "x.baseline.db.tmp").exists()
+
+
+def test_wipe_empties_every_table_it_finds_whatever_the_foreign_keys() -> None:
+    db = Database(None, LINKED)
+    fill(db)
+    db.wipe(keep=("kept",))
+    assert counts(db) == {"child": 0, "kept": 1, "parent": 0}
+    db.wipe()
+    assert counts(db) == {"child": 0, "kept": 0, "parent": 0}
