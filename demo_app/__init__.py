@@ -9,7 +9,7 @@ from flask import Flask, Response, jsonify
 
 from demo_app import errors, sessions
 from demo_app.config import Config
-from demo_app.deps import Deps
+from demo_app.services import Services
 from demo_app.journals import HttpJournals, JournalReader
 from demo_app.sbs_client import HttpSbsClient, SbsClient
 from demo_app.store import Store
@@ -45,16 +45,17 @@ def create_app(
         )
     if journals is None:
         journals = HttpJournals(journal, {"sbs": config.sbs_url, "anaf": config.anaf_url})
-    app.extensions["demo"] = Deps(config, sbs, store, journals, journal, clock, lambda: secrets.token_urlsafe(9))
+    services = Services(config, sbs, store, journals, journal, clock, lambda: secrets.token_urlsafe(9))
+    app.extensions["demo"] = services
     app.extensions["sandbox.shutdown"] = store.close
 
     journaling.install(app, journal)
     sessions.install(app, store.generation)
     errors.install(app)
 
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(flows.bp)
-    app.register_blueprint(authorizations.bp)
+    app.register_blueprint(pages.create_blueprint(services))
+    app.register_blueprint(flows.create_blueprint(services))
+    app.register_blueprint(authorizations.create_blueprint(services))
     app.register_blueprint(create_admin_blueprint(journal, clock, store.reset))
 
     @app.context_processor

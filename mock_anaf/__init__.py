@@ -25,7 +25,7 @@ from mock_anaf.tokens import SigningKey, TokenMinter
 from foundation import anaf
 from foundation import journal as journaling
 from foundation.admin import create_admin_blueprint
-from foundation.clock import OffsetClock
+from foundation.clock import Clock, OffsetClock
 from foundation.faults import FaultInjector
 from foundation.journal import Journal
 
@@ -35,10 +35,13 @@ JSON_PREFIXES = (anaf.OAUTH_ROOT + "/", "/portal/api/", "/.well-known/", anaf.TE
                  *(f"/{env}/" for env in anaf.ENVIRONMENTS), "/__admin/")
 
 
-def create_app(config: Config | None = None) -> Flask:
-    """Build one mock ANAF: its own database, signing key, clock, journal and faults."""
+def create_app(config: Config | None = None, *, base_clock: Clock | None = None) -> Flask:
+    """Build one mock ANAF: its own database, signing key, clock, journal and faults.
+
+    Tests may pass a fixed ``base_clock`` under the service clock, as for mock SBS.
+    """
     config = config or Config()
-    clock = OffsetClock()
+    clock = OffsetClock(base_clock)
     key = load_signing_key(config)
     store = Store(config.database_path)
     registry = Registry(store, clock, config.strict_https)

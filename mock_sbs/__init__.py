@@ -13,7 +13,7 @@ from foundation.clock import Clock
 from mock_sbs.anaf_client import AnafGateway
 from mock_sbs.config import Config
 from mock_sbs.routes import create_blueprint
-from mock_sbs.runtime import Runtime
+from mock_sbs.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -28,13 +28,13 @@ def create_app(config: Config | None = None, *, anaf_client: AnafGateway | None 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]  # answers keep the document's field order
-    runtime = Runtime.build(config, anaf=anaf_client, base_clock=base_clock)
-    app.extensions["mock_sbs"] = runtime
-    app.extensions["sandbox.shutdown"] = runtime.shutdown
-    journaling.install(app, runtime.journal)
-    app.register_blueprint(create_blueprint())
-    app.register_blueprint(create_admin_blueprint(runtime.journal, runtime.clock, runtime.reset,
-                                                  snapshot=runtime.store.snapshot))
+    services = Services.build(config, anaf=anaf_client, base_clock=base_clock)
+    app.extensions["mock_sbs"] = services
+    app.extensions["sandbox.shutdown"] = services.shutdown
+    journaling.install(app, services.journal)
+    app.register_blueprint(create_blueprint(services))
+    app.register_blueprint(create_admin_blueprint(services.journal, services.clock, services.reset,
+                                                  snapshot=services.store.snapshot))
 
     @app.errorhandler(Exception)
     def handle_error(exc: Exception):  # type: ignore[no-untyped-def]
@@ -55,5 +55,5 @@ def create_app(config: Config | None = None, *, anaf_client: AnafGateway | None 
                                message="Mock SBS hit an unexpected error; the server log has the details.",
                                pending=None), 500
 
-    runtime.start_sweeper()
+    services.start_sweeper()
     return app

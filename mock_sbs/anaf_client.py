@@ -1,7 +1,7 @@
 """How mock SBS talks to (mock) ANAF: token endpoint, revoke, TestOauth hello and the portal API.
 
-`AnafGateway` is the Protocol the flow logic depends on (the calls SBS makes to ANAF); `HttpAnafGateway` is the real one (requests,
-HTTP Basic client authentication as ANAF expects). Every outgoing call is journaled as
+`AnafGateway` is the Protocol the flow logic depends on (the calls SBS makes to ANAF); `HttpAnafGateway`
+is the real one (requests, HTTP Basic client authentication as ANAF expects). Every outgoing call is journaled as
 `direction="out"` with its URL stripped of the query, the client id and grant type, never a secret,
 code or token.
 """

@@ -30,7 +30,7 @@ SCHEMA_FILES = {ACCOUNT_API: "account.graphql", ORGANIZATIONS_API: "organization
 
 
 @dataclass(frozen=True)
-class Services:
+class Domain:
     """The domain objects resolvers hand work to."""
 
     accounts: Accounts
@@ -45,7 +45,7 @@ class Context:
     """What every resolver gets as `info.context`: who calls, the services, and a way to journal facts."""
 
     caller: Caller
-    services: Services
+    domain: Domain
     note: Callable[..., None]
 
 
@@ -83,56 +83,56 @@ app_type = ObjectType("App")
 def resolve_app(_: Any, info: GraphQLResolveInfo, id: str) -> AppRecord:
     """`app(id)`."""
     c = _ctx(info)
-    return c.services.accounts.app(c.caller, id)
+    return c.domain.accounts.app(c.caller, id)
 
 
 @account_query.field("apps")
 def resolve_apps(_: Any, info: GraphQLResolveInfo) -> list[AppRecord]:
     """`apps`."""
     c = _ctx(info)
-    return c.services.accounts.apps(c.caller)
+    return c.domain.accounts.apps(c.caller)
 
 
 @account_query.field("tenants")
 def resolve_tenants(_: Any, info: GraphQLResolveInfo) -> list[Any]:
     """`tenants`."""
     c = _ctx(info)
-    return c.services.accounts.tenants(c.caller)
+    return c.domain.accounts.tenants(c.caller)
 
 
 @account_mutation.field("createApp")
 def resolve_create_app(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> AppRecord:
     """`createApp(input)`."""
     c = _ctx(info)
-    return c.services.accounts.create_app(c.caller, input.get("name"))
+    return c.domain.accounts.create_app(c.caller, input.get("name"))
 
 
 @account_mutation.field("updateApp")
 def resolve_update_app(_: Any, info: GraphQLResolveInfo, id: str, input: dict[str, Any]) -> AppRecord:
     """`updateApp(id, input)`: the input keeps GraphQL's field names for validation messages."""
     c = _ctx(info)
-    return c.services.accounts.update_app(c.caller, id, input)
+    return c.domain.accounts.update_app(c.caller, id, input)
 
 
 @account_mutation.field("createTenant")
 def resolve_create_tenant(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
     """`createTenant(input)`."""
     c = _ctx(info)
-    return c.services.accounts.create_tenant(c.caller, input.get("name"))
+    return c.domain.accounts.create_tenant(c.caller, input.get("name"))
 
 
 @account_mutation.field("generateServiceAccessKey")
 def resolve_generate_key(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
     """`generateServiceAccessKey(input)`."""
     c = _ctx(info)
-    return c.services.accounts.generate_service_key(c.caller, input["appId"], input["tenantId"], input.get("scope"),
+    return c.domain.accounts.generate_service_key(c.caller, input["appId"], input["tenantId"], input.get("scope"),
                                                     input.get("description"))
 
 
 def _bind_service_fields(service: AnafScope) -> None:
     def main(app: AppRecord, info: GraphQLResolveInfo) -> Any:
         """`roAnafXClientSecret`, hidden behind the SBS-managed one while implicit."""
-        return _ctx(info).services.accounts.shown_secret(app, service)
+        return _ctx(info).domain.accounts.shown_secret(app, service)
 
     app_type.set_field(service.field("ClientSecret"), main)
     app_type.set_field(service.field("UseTestEnvironment"), lambda app, *_: app.settings(service).use_test_environment)
@@ -153,21 +153,21 @@ organizations_mutation = MutationType()
 def resolve_organizations(_: Any, info: GraphQLResolveInfo) -> list[Any]:
     """`organizations`."""
     c = _ctx(info)
-    return c.services.organizations.list(c.caller)
+    return c.domain.organizations.list(c.caller)
 
 
 @organizations_query.field("organization")
 def resolve_organization(_: Any, info: GraphQLResolveInfo, id: str) -> Any:
     """`organization(id)`."""
     c = _ctx(info)
-    return c.services.organizations.get(c.caller, id)
+    return c.domain.organizations.get(c.caller, id)
 
 
 @organizations_mutation.field("createOrganization")
 def resolve_create_organization(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
     """`createOrganization(input)`."""
     c = _ctx(info)
-    return c.services.organizations.create(c.caller, input.get("name"), input.get("tin"))
+    return c.domain.organizations.create(c.caller, input.get("name"), input.get("tin"))
 
 
 # --- RO ANAF OAuth ------------------------------------------------------------------------------------------
@@ -185,21 +185,21 @@ def resolve_authorizations(_: Any, info: GraphQLResolveInfo, organization_id: st
                            filter: dict[str, Any] | None = None) -> list[Authorization]:
     """`authorizations(organizationId, filter)`."""
     c = _ctx(info)
-    return c.services.brokering.list(c.caller, organization_id, (filter or {}).get("scope"))
+    return c.domain.brokering.list(c.caller, organization_id, (filter or {}).get("scope"))
 
 
 @oauth_query.field("authorization")
 def resolve_authorization(_: Any, info: GraphQLResolveInfo, id: str) -> Authorization:
     """`authorization(id)`."""
     c = _ctx(info)
-    return c.services.brokering.get(c.caller, id)
+    return c.domain.brokering.get(c.caller, id)
 
 
 @oauth_mutation.field("generateAuthorizationRequest")
 def resolve_generate_request(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
     """`generateAuthorizationRequest(input)`; journals the rule that applied."""
     c = _ctx(info)
-    new = c.services.brokering.generate_request(c.caller, input["organizationId"], input["scope"],
+    new = c.domain.brokering.generate_request(c.caller, input["organizationId"], input["scope"],
                                                 input.get("oauthCallback"), input.get("returnUrl"))
     r = new.request
     c.note(client_id=r.client_id, scope=r.scope.value, secret_source=r.secret_source.value, rule=r.secret_source.value)
@@ -210,7 +210,7 @@ def resolve_generate_request(_: Any, info: GraphQLResolveInfo, input: dict[str, 
 def resolve_process_response(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Authorization:
     """`processAuthorizationResponse(input)` from a custom callback."""
     c = _ctx(info)
-    brokering = c.services.brokering
+    brokering = c.domain.brokering
     if not input.get("code") and not input.get("error"):
         # Checked before the state is claimed, so a malformed call does not use the request up.
         raise BadUserInput("Give the code (or the error) that ANAF sent to the callback with this state.",
@@ -225,7 +225,7 @@ def resolve_process_response(_: Any, info: GraphQLResolveInfo, input: dict[str, 
 def resolve_refresh(_: Any, info: GraphQLResolveInfo, id: str) -> Authorization:
     """`refreshAuthorization(id)`."""
     c = _ctx(info)
-    auth = c.services.brokering.refresh(c.caller, id)
+    auth = c.domain.brokering.refresh(c.caller, id)
     c.note(client_id=auth.client_id, scope=auth.scope.value, secret_source=auth.secret_source.value)
     return auth
 
@@ -234,20 +234,20 @@ def resolve_refresh(_: Any, info: GraphQLResolveInfo, id: str) -> Authorization:
 def resolve_test(_: Any, info: GraphQLResolveInfo, id: str, name: str = "SBS") -> dict[str, Any]:
     """`testAuthorization(id, name)`."""
     c = _ctx(info)
-    result = c.services.brokering.test(c.caller, id, name)
+    result = c.domain.brokering.test(c.caller, id, name)
     auth = result.authorization
-    use_test = c.services.brokering.uses_test_environment(auth)
+    use_test = c.domain.brokering.uses_test_environment(auth)
     c.note(client_id=auth.client_id, scope=auth.scope.value, secret_source=auth.secret_source.value)
     return {"answer": result.answer.body, "http_status": result.answer.status, "endpoint": result.answer.url,
             "refreshed": result.refreshed, "environment": "TEST" if use_test else "PROD",
-            "api_base_url": anaf_api_base(c.services.api_url, auth.scope, use_test), "authorization": auth}
+            "api_base_url": anaf_api_base(c.domain.api_url, auth.scope, use_test), "authorization": auth}
 
 
 @oauth_mutation.field("deleteAuthorization")
 def resolve_delete(_: Any, info: GraphQLResolveInfo, id: str) -> dict[str, Any]:
     """`deleteAuthorization(id)`."""
     c = _ctx(info)
-    auth, revoke_error = c.services.brokering.delete(c.caller, id)
+    auth, revoke_error = c.domain.brokering.delete(c.caller, id)
     return {"id": auth.id, "revoked": revoke_error is None, "revoke_error": revoke_error}
 
 
@@ -260,8 +260,8 @@ for _name in ("organizationId", "scope", "oauthCallback", "clientId", "secretSou
 
 authorization_type.set_field("accessTokenExpiresAt", lambda a, *_: a.access_expires_at)
 authorization_type.set_field("refreshTokenExpiresAt", lambda a, *_: a.refresh_expires_at)
-authorization_type.set_field("status", lambda a, info: shown_status(a, _ctx(info).services.now())[0])
-authorization_type.set_field("statusMessage", lambda a, info: shown_status(a, _ctx(info).services.now())[1])
+authorization_type.set_field("status", lambda a, info: shown_status(a, _ctx(info).domain.now())[0])
+authorization_type.set_field("statusMessage", lambda a, info: shown_status(a, _ctx(info).domain.now())[1])
 
 BINDABLES: dict[str, list[Any]] = {
     ACCOUNT_API: [account_query, account_mutation, app_type, datetime_scalar],

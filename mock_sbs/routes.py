@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
+from flask import Blueprint, Response, jsonify, redirect, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from foundation import anaf
@@ -15,15 +15,11 @@ from mock_sbs.console import examples
 from mock_sbs.errors import BadUserInput, PayloadTooLarge, SbsError
 from mock_sbs.graphql_api import error_body, execute, read_operation
 from mock_sbs.resolvers import Context
-from mock_sbs.runtime import Runtime
+from mock_sbs.services import Services
 
 TITLES = {ACCOUNT_API: ("Account API", "account access key"),
           ORGANIZATIONS_API: ("Organizations service", "service access key"),
           RO_ANAF_OAUTH_API: ("RO ANAF OAuth service", "service access key")}
-
-
-def _runtime() -> Runtime:
-    return current_app.extensions["mock_sbs"]  # type: ignore[no-any-return]
 
 
 def with_query(url: str, **params: str) -> str:
@@ -33,25 +29,25 @@ def with_query(url: str, **params: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def create_blueprint() -> Blueprint:
+def create_blueprint(services: Services) -> Blueprint:
     """Mock SBS's own routes (the control plane is the shared admin blueprint)."""
     bp = Blueprint("sbs", __name__)
 
     def graphql_endpoint(endpoint: str) -> tuple[Response, int]:
         """`POST /<service>/graphql`: size, key, body checks, then the operation."""
-        runtime = _runtime()
         try:
             try:
                 raw = request.get_data(cache=False)
             except RequestEntityTooLarge:
-                raise PayloadTooLarge(f"The request body is larger than {runtime.config.max_body_bytes} bytes.") from None
-            caller = authenticate(runtime.store, request.headers.get("x-api-key"), endpoint)
+                limit = services.config.max_body_bytes
+                raise PayloadTooLarge(f"The request body is larger than {limit} bytes.") from None
+            caller = authenticate(services.store, request.headers.get("x-api-key"), endpoint)
             data = read_operation(raw)
         except SbsError as exc:
             journaling.note(error=exc.code)
             return jsonify(error_body(exc)), exc.status_code
-        context = Context(caller, runtime.services, journaling.note)
-        result, status = execute(runtime.documents[endpoint], data, context, journaling.note)
+        context = Context(caller, services.domain, journaling.note)
+        result, status = execute(services.documents[endpoint], data, context, journaling.note)
         if result.get("errors"):
             journaling.note(error=result["errors"][0].get("extensions", {}).get("code"))
         return jsonify(result), status
@@ -71,13 +67,12 @@ def create_blueprint() -> Blueprint:
     @bp.get(anaf.SBS_CALLBACK_PATH)
     def oauth_callback() -> Any:
         """SBS's own callback: complete the flow, then go to the returnUrl or show which rule applied."""
-        runtime = _runtime()
-        brokering = runtime.services.brokering
+        brokering = services.domain.brokering
         code, error = request.args.get("code"), request.args.get("error")
         try:
             if not code and not error:
                 raise BadUserInput("ANAF's answer has neither a code nor an error.")
-            pending = brokering.claim(request.args.get("state", ""), None, landed_on=runtime.config.callback_url)
+            pending = brokering.claim(request.args.get("state", ""), None, landed_on=services.config.callback_url)
         except SbsError as exc:
             journaling.note(error=exc.code)
             return render_template("callback_result.html", ok=False, title="This authorization cannot be completed",
@@ -118,6 +113,6 @@ def create_blueprint() -> Blueprint:
     @bp.post("/__admin/refresh-sweep")
     def refresh_sweep() -> Response:
         """Run the refresh sweep now (sandbox extra): `{"refreshed": n, "failed": m}`."""
-        return jsonify(_runtime().sweep())
+        return jsonify(services.sweep())
 
     return bp

@@ -104,7 +104,7 @@ def test_unexpected_exception_is_a_generic_error(sbs, monkeypatch, caplog) -> No
     def boom(*args, **kwargs):
         raise RuntimeError("secret detail")
 
-    monkeypatch.setattr(sbs.app.extensions["mock_sbs"].services.accounts, "apps", boom)
+    monkeypatch.setattr(sbs.app.extensions["mock_sbs"].domain.accounts, "apps", boom)
     response = sbs.post("account-api", ACCOUNT_KEY, APPS)
     body = response.get_json()
     assert response.status_code == 200 and body["data"] is None

@@ -1,10 +1,8 @@
-"""What the views share, built once by `create_app` and found through `current_app`."""
+"""What the views share, built once by `create_app` and handed to each blueprint."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
-
-from flask import current_app
 
 from demo_app.config import Config
 from demo_app.journals import JournalReader
@@ -15,7 +13,7 @@ from foundation.journal import Journal
 
 
 @dataclass(frozen=True)
-class Deps:
+class Services:
     """The demo's collaborators: config, SBS client, store, journals, clock, and a source of fresh ids."""
 
     config: Config
@@ -26,7 +24,3 @@ class Deps:
     clock: OffsetClock
     new_id: Callable[[], str]
 
-
-def deps() -> Deps:
-    """The current app's collaborators."""
-    return current_app.extensions["demo"]

@@ -18,7 +18,7 @@ from mock_sbs.graphql_api import DocumentCache
 from mock_sbs.implicit import ImplicitSecrets
 from mock_sbs.model import ClientSecret
 from mock_sbs.organizations import Organizations
-from mock_sbs.resolvers import Services, build_schemas
+from mock_sbs.resolvers import Domain, build_schemas
 from mock_sbs.store import Store
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def new_token() -> str:
 
 
 @dataclass
-class Runtime:
+class Services:
     """What the routes need; tests reach it as `app.extensions["mock_sbs"]` (e.g. to run the sweep)."""
 
     config: Config
@@ -43,13 +43,13 @@ class Runtime:
     journal: Journal
     store: Store
     anaf: AnafGateway
-    services: Services
+    domain: Domain
     documents: dict[str, DocumentCache]
     _stop: threading.Event = field(default_factory=threading.Event)
     _sweeper: threading.Thread | None = None
 
     @classmethod
-    def build(cls, config: Config, anaf: AnafGateway | None = None, base_clock: Clock | None = None) -> "Runtime":
+    def build(cls, config: Config, anaf: AnafGateway | None = None, base_clock: Clock | None = None) -> "Services":
         """Wire a mock SBS for ``config``; tests may pass a fake ANAF and a base clock."""
         clock = OffsetClock(base_clock)
         journal = Journal("sbs", clock)
@@ -62,12 +62,12 @@ class Runtime:
         brokering = Brokering(store, anaf, implicit, clock, new_id=new_id, new_state=new_token,
                               anaf_url=config.anaf_url, sbs_callback=config.callback_url,
                               refresh_margin=config.refresh_margin, pending_ttl=config.pending_request_ttl)
-        services = Services(Accounts(store, clock, implicit, new_id, new_token), Organizations(store, clock, new_id),
+        domain = Domain(Accounts(store, clock, implicit, new_id, new_token), Organizations(store, clock, new_id),
                             brokering, config.api_url, clock.now)
         documents = {endpoint: DocumentCache(schema) for endpoint, schema in build_schemas().items()}
-        runtime = cls(config, clock, journal, store, anaf, services, documents)
-        runtime.ensure_bootstrap_account()
-        return runtime
+        services = cls(config, clock, journal, store, anaf, domain, documents)
+        services.ensure_bootstrap_account()
+        return services
 
     def ensure_bootstrap_account(self) -> None:
         """Make sure the configured account access key opens an account (the launcher seeds everything else)."""
@@ -83,7 +83,7 @@ class Runtime:
 
     def sweep(self) -> dict[str, int]:
         """Refresh the authorizations that are due now (what the background sweeper does each interval)."""
-        return self.services.brokering.sweep()
+        return self.domain.brokering.sweep()
 
     def start_sweeper(self) -> None:
         """Refresh due authorizations every `refresh_sweep_interval` seconds in a daemon thread (0: never)."""
