@@ -36,7 +36,7 @@ def create_app(
         SESSION_COOKIE_HTTPONLY=True,
     )
     clock = OffsetClock()
-    journal = Journal(SERVICE, clock)
+    journal = Journal(SERVICE, clock, notes=("peer", "scope"))
     store = Store(config.data_dir)
     if sbs is None:
         sbs = HttpSbsClient(

@@ -6,9 +6,9 @@ from typing import Any, Callable
 
 from flask import Blueprint, Response, jsonify, request
 
-from foundation.clock import OffsetClock
+from foundation.clock import OffsetClock, iso
 from foundation.faults import FaultInjector
-from foundation.journal import Journal, iso
+from foundation.journal import Journal
 
 
 MAX_ADVANCE = 100 * 365 * 24 * 3600
@@ -57,7 +57,7 @@ def create_admin_blueprint(
 
     def clock_state() -> dict[str, Any]:
         now = clock.now()
-        return {"now": iso(now), "epoch": now, "offset": clock.offset}
+        return {"now": iso(now, "milliseconds"), "epoch": now, "offset": clock.offset}
 
     @bp.get("/clock")
     def get_clock() -> Response:

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime, timezone
 from typing import Protocol
+
+
+def iso(epoch: float, timespec: str = "seconds") -> str:
+    """An epoch as UTC ISO 8601 with a `Z`, e.g. `2025-06-15T15:16:40Z`."""
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat(timespec=timespec).replace("+00:00", "Z")
 
 
 class Clock(Protocol):

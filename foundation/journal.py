@@ -10,18 +10,16 @@ import itertools
 import threading
 import time
 from collections import deque
-from datetime import datetime, timezone
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from flask import Flask, g, request
 
-from foundation.clock import Clock, SystemClock
+from foundation.clock import Clock, SystemClock, iso
 
-# Keys a caller may attach to an entry; anything else is dropped, so nothing secret slips in by name.
-ALLOWED_NOTES = frozenset(
-    {"client_id", "grant_type", "operation", "peer", "target", "error", "scope", "secret_source", "rule"}
-)
+# Keys any service may attach to an entry; a service adds its own vocabulary when it builds its journal.
+# Anything else is dropped, so nothing secret slips in by name.
+COMMON_NOTES = frozenset({"client_id", "grant_type", "operation", "target", "error"})
 SKIPPED_PREFIXES = ("/__admin", "/healthz", "/static", "/favicon.ico")
 
 
@@ -33,15 +31,13 @@ def strip_query(url: str) -> str:
     return parts.path
 
 
-def iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 class Journal:
     """A bounded, thread-safe list of redacted request records, oldest first."""
 
-    def __init__(self, service: str, clock: Clock | None = None, capacity: int = 2000) -> None:
+    def __init__(self, service: str, clock: Clock | None = None, capacity: int = 2000,
+                 notes: Iterable[str] = ()) -> None:
         self.service = service
+        self.allowed_notes = COMMON_NOTES | frozenset(notes)
         self._clock = clock or SystemClock()
         self._entries: deque[dict[str, Any]] = deque(maxlen=capacity)
         self._ids = itertools.count(1)
@@ -67,12 +63,12 @@ class Journal:
             "status": status,
             "client_id": None,
             "grant_type": None,
-            "time": iso(now),
+            "time": iso(now, "milliseconds"),
             # Real time, not the service clock: it orders entries across services whose clocks were moved.
             "epoch": round(time.time(), 4),
             "duration_ms": None if duration_ms is None else round(duration_ms, 2),
         }
-        entry.update({k: v for k, v in notes.items() if k in ALLOWED_NOTES and v is not None})
+        entry.update({k: v for k, v in notes.items() if k in self.allowed_notes and v is not None})
         with self._lock:
             entry["id"] = next(self._ids)
             self._entries.append(entry)

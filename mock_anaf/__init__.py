@@ -61,7 +61,6 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
         SESSION_COOKIE_NAME="anaf_portal_session",
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
-        JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.session_interface = PageSessions()

@@ -41,14 +41,6 @@ def unique_params(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {k: v for k, v in params.items() if v != ""}
 
 
-def first_duplicate(names: Mapping[str, list[str]]) -> str | None:
-    """The first parameter given more than once in a multi-valued mapping, or None."""
-    for name, values in names.items():
-        if len(values) > 1:
-            return name
-    return None
-
-
 @dataclass(frozen=True)
 class ClientCredentials:
     """What a client presented, and how (`client_secret_basic` or `client_secret_post`)."""

@@ -8,12 +8,11 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Callable
 from urllib.parse import urlencode
 
 from foundation.anaf import AUTHORIZE_PATH, environment
-from foundation.clock import Clock
+from foundation.clock import Clock, iso
 
 from mock_sbs.access import Caller
 from mock_sbs.anaf_client import AnafGateway, HelloAnswer
@@ -79,7 +78,7 @@ def anaf_api_base(api_url: str, service: AnafScope, use_test_environment: bool) 
 def shown_status(auth: Authorization, now: float) -> tuple[str, str | None]:
     """The status a caller sees: a refresh token past its life also needs a new authorization."""
     if auth.status == ACTIVE and now >= auth.refresh_expires_at:
-        return NEEDS_REAUTHORIZATION, f"The refresh token expired at {_iso(auth.refresh_expires_at)}; authorize again."
+        return NEEDS_REAUTHORIZATION, f"The refresh token expired at {iso(auth.refresh_expires_at)}; authorize again."
     return auth.status, auth.status_message
 
 
@@ -139,7 +138,7 @@ class Brokering:
                                "completes it there with processAuthorizationResponse.")
         if found.used_at is not None:
             raise RequestAlreadyUsed("This authorization request was already used; generate a new one.")
-        raise RequestExpired(f"This authorization request expired at {_iso(found.expires_at)}; generate a new one.")
+        raise RequestExpired(f"This authorization request expired at {iso(found.expires_at)}; generate a new one.")
 
     def finish(self, pending: PendingRequest, code: str | None, error: str | None) -> Authorization:
         """Exchange ANAF's code with the resolved secret set and store the tokens for (organization, scope)."""
@@ -294,7 +293,3 @@ class Brokering:
 
 def _client(secret: ResolvedSecret) -> ClientSecret:
     return ClientSecret(secret.client_id, secret.client_secret, secret.oauth_callback)
-
-
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -8,7 +8,7 @@ class SbsError(Exception):
     """An error a caller should see as-is; ``status_code`` is used when it ends a whole request."""
 
     code = "INTERNAL_SERVER_ERROR"
-    status_code = 400
+    status_code = 500
 
     def __init__(self, message: str, **extensions: Any) -> None:
         super().__init__(message)
@@ -20,6 +20,7 @@ class BadRequest(SbsError):
     """The HTTP request itself is unusable: not JSON, no query string, wrong variables type."""
 
     code = "BAD_REQUEST"
+    status_code = 400
 
 
 class PayloadTooLarge(SbsError):
@@ -45,6 +46,7 @@ class Forbidden(SbsError):
 class BadUserInput(SbsError):
     """Input that breaks a rule; the message names the field."""
     code = "BAD_USER_INPUT"
+    status_code = 400
 
 
 class NotFound(SbsError):
@@ -72,12 +74,14 @@ class RequestAlreadyUsed(SbsError):
     """An authorization request's state completes one flow only."""
 
     code = "AUTHORIZATION_REQUEST_USED"
+    status_code = 400
 
 
 class RequestExpired(SbsError):
-    """Pending authorization requests live 10 minutes."""
+    """Pending authorization requests live `SBS_PENDING_REQUEST_TTL` seconds (10 minutes by default)."""
 
     code = "AUTHORIZATION_REQUEST_EXPIRED"
+    status_code = 400
 
 
 class NeedsReauthorization(SbsError):

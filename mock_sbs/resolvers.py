@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -17,6 +16,7 @@ from ariadne import (
 )
 from graphql import GraphQLInputObjectType, GraphQLResolveInfo, GraphQLSchema
 
+from foundation.clock import iso
 from mock_sbs.access import ACCOUNT_API, ORGANIZATIONS_API, RO_ANAF_OAUTH_API, Caller
 from mock_sbs.accounts import Accounts
 from mock_sbs.authorizations import Brokering, anaf_api_base, shown_status
@@ -53,11 +53,7 @@ def _ctx(info: GraphQLResolveInfo) -> Context:
     return info.context  # type: ignore[no-any-return]
 
 
-def _iso(value: float) -> str:
-    return datetime.fromtimestamp(value, tz=timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-datetime_scalar = ScalarType("DateTime", serializer=_iso)
+datetime_scalar = ScalarType("DateTime", serializer=iso)
 
 
 def _snake(name: str) -> str:

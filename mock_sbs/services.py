@@ -52,7 +52,7 @@ class Services:
     def build(cls, config: Config, anaf: AnafGateway | None = None, base_clock: Clock | None = None) -> "Services":
         """Wire a mock SBS for ``config``; tests may pass a fake ANAF and a base clock."""
         clock = OffsetClock(base_clock)
-        journal = Journal("sbs", clock)
+        journal = Journal("sbs", clock, notes=("scope", "secret_source", "rule"))
         store = Store(config.data_dir)
         anaf = anaf or HttpAnafGateway(config.anaf_url, config.api_url, journal, config.anaf_timeout)
         configured = None

@@ -132,10 +132,6 @@ class Store:
         rows = self.db.query("SELECT * FROM apps WHERE account_id = ? ORDER BY created_at, id", (account_id,))
         return [self._app(row) for row in rows]
 
-    def save_app(self, app: AppRecord, now: float) -> None:
-        """Write the app and both services' settings at once (the update was validated as a whole)."""
-        self.update_app(app.id, app.account_id, lambda _: app, now)
-
     def update_app(self, app_id: str, account_id: str, change: Callable[[AppRecord], AppRecord],
                    now: float) -> AppRecord | None:
         """Read an app of ``account_id``, ``change`` it and write it back in one transaction (None if unknown).

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from mock_sbs import create_app
 from mock_sbs.config import Config
-from mock_sbs.fake_anaf import FakeAnaf
+from tests.support.fake_anaf import FakeAnaf
 from foundation.clock import FixedClock
 
 KEY = "sbs_acc_persistence"

@@ -8,7 +8,7 @@ import pytest
 from mock_sbs.access import Caller
 from mock_sbs.authorizations import Brokering, refresh_due, shown_status
 from mock_sbs.errors import NeedsReauthorization
-from mock_sbs.fake_anaf import ACCESS_LIFETIME, REFRESH_LIFETIME, FakeAnaf
+from tests.support.fake_anaf import ACCESS_LIFETIME, REFRESH_LIFETIME, FakeAnaf
 from mock_sbs.implicit import ImplicitSecrets
 from mock_sbs.model import AnafScope, AppRecord, ClientSecret, Organization, ServiceSettings, Tenant
 from mock_sbs.store import ACTIVE, NEEDS_REAUTHORIZATION, Store
@@ -18,6 +18,11 @@ MARGIN = 300.0
 MAIN = ClientSecret("main-id", "main-secret", "https://app.example/main")
 BRANCH = ClientSecret("branch-id", "branch-secret", "https://app.example/branch")
 SBS_CALLBACK = "https://sbs.example/ro-anaf-oauth-api/oauth-callback"
+
+
+def save_app(store: Store, app: AppRecord, now: float) -> None:
+    """Write the app and both services' settings at once, as a validated updateApp does."""
+    store.update_app(app.id, app.account_id, lambda _: app, now)
 
 
 @pytest.mark.parametrize(
@@ -45,7 +50,7 @@ def world():
         anaf.register(secret.client_id, secret.client_secret, secret.oauth_callback)
     store.ensure_account_key("hash", "acc_1", "pk_1", clock.now())
     store.add_app(AppRecord("app_1", "acc_1", "demo", True, clock.now()))
-    store.save_app(AppRecord("app_1", "acc_1", "demo", True, clock.now(), {
+    save_app(store, AppRecord("app_1", "acc_1", "demo", True, clock.now(), {
         AnafScope.EFACTURA: ServiceSettings(main=MAIN, additional=(BRANCH,))}), clock.now())
     store.add_tenant(Tenant("ten_1", "acc_1", "t", clock.now()))
     store.add_organization(Organization("org_1", "ten_1", "Org", "RO123", clock.now()))
@@ -94,7 +99,7 @@ def test_removed_callback_marks_needs_reauthorization_and_keeps_the_rest(world) 
     clock, store, anaf, brokering, caller = world
     auth = authorize(world, BRANCH.oauth_callback)
     app = store.get_app("app_1")
-    store.save_app(AppRecord("app_1", "acc_1", "demo", True, app.created_at, {
+    save_app(store, AppRecord("app_1", "acc_1", "demo", True, app.created_at, {
         AnafScope.EFACTURA: ServiceSettings(main=MAIN)}), clock.now())
     clock.advance(ACCESS_LIFETIME)
     assert brokering.sweep() == {"refreshed": 0, "failed": 1}

@@ -10,6 +10,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from tests.support.anaf_server import anaf, anaf_key_file, start_anaf  # noqa: F401 - fixtures
+
 pytestmark = pytest.mark.browser
 
 
