@@ -1,0 +1,181 @@
+"""Message lists (SPEC-ANAF-API §6.7, §6.8) and ANAF's time formats: pure functions, time passed in.
+
+Every time ANAF writes is Bucharest local time; lists select by `data_creare` (the indexing time),
+downloads count their 60 days from the upload (§6.9).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from mock_anaf.efactura import texts
+
+BUCHAREST = ZoneInfo("Europe/Bucharest")
+DAY = 86_400
+WINDOW_DAYS = 60
+PAGE_SIZE = 500  # [V: SW-EF/listamesaje]
+MAX_UNPAGED = 500  # [V: SW-EF/listamesaje "500 elemente permise in pagina"]
+FILTERS = {  # [V: PDF-EF, SW-EF]
+    "E": (texts.TIP_ERRORS,),
+    "T": (texts.TIP_SENT,),
+    "P": (texts.TIP_RECEIVED,),
+    "R": (texts.TIP_RASP,),
+}
+
+
+def local(epoch: float) -> datetime:
+    """The moment as a Bucharest wall-clock time."""
+    return datetime.fromtimestamp(epoch, tz=BUCHAREST)
+
+
+def minute_stamp(epoch: float) -> str:
+    """`yyyyMMddHHmm`: `dateResponse` and `data_creare` [V: SW-EF]."""
+    return local(epoch).strftime("%Y%m%d%H%M")
+
+
+def dashed(epoch: float) -> str:
+    """`dd-MM-yyyy HH:mm:ss`: list titles, list errors and the 400 `timestamp` [V: SW-EF]."""
+    return local(epoch).strftime("%d-%m-%Y %H:%M:%S")
+
+
+def day(epoch: float) -> str:
+    """The Bucharest calendar day, `yyyy-MM-dd`: what daily quotas and the duplicate text count by."""
+    return local(epoch).strftime("%Y-%m-%d")
+
+
+def spring_timestamp(epoch: float) -> str:
+    """Spring Boot's error `timestamp`, e.g. `2025-03-10T10:15:00.000+00:00`."""
+    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
+
+
+def whole_number(value: str) -> int | None:
+    """An ASCII digit string as an int (at most 18 digits, so it fits ANAF's int64), else None."""
+    if not value or len(value) > 18 or not value.isascii() or not value.isdigit():
+        return None
+    return int(value)
+
+
+# -- listaMesajeFactura ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DaysQuery:
+    """A checked `listaMesajeFactura` query."""
+
+    zile: int
+    cif: str
+    filtru: str | None
+
+
+def check_days_query(zile: str, cif: str, filtru: str | None) -> DaysQuery | str:
+    """The query, or ANAF's `eroare` for the first bad parameter (§6.7, before rights and quota)."""
+    if whole_number(cif) is None:
+        return texts.CIF_NOT_NUMBER.format(cif=cif)
+    days = whole_number(zile)
+    if days is None:
+        return texts.ZILE_NOT_INTEGER.format(value=zile)
+    if not 1 <= days <= WINDOW_DAYS:
+        return texts.ZILE_RANGE
+    if filtru is not None and filtru not in FILTERS:
+        return texts.FILTRU_VALUES
+    return DaysQuery(days, cif, filtru)
+
+
+def days_window(now: float, zile: int) -> tuple[float, float]:
+    """`data_creare` bounds of the last ``zile`` × 24 h."""
+    return now - zile * DAY, now
+
+
+# -- listaMesajePaginatieFactura --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntervalQuery:
+    """A checked `listaMesajePaginatieFactura` query; times in Unix milliseconds."""
+
+    start_ms: int
+    end_ms: int
+    cif: str
+    page: int
+    filtru: str | None
+
+
+def check_interval_query(start: str, end: str, cif: str, page: str, filtru: str | None) -> IntervalQuery | str:
+    """The query, or the first format error (§6.8), before rights, quota and the time window."""
+    if whole_number(cif) is None:
+        return texts.PAG_CIF_NOT_NUMBER.format(cif=cif)
+    values = {}
+    for name, value in (("startTime", start), ("endTime", end), ("pagina", page)):
+        number = whole_number(value)
+        if number is None or (name == "pagina" and number < 1):
+            return texts.PAG_NOT_NUMBER.format(name=name, value=value)
+        values[name] = number
+    if filtru is not None and filtru not in FILTERS:
+        return texts.FILTRU_VALUES
+    return IntervalQuery(values["startTime"], values["endTime"], cif, values["pagina"], filtru)
+
+
+def interval_problem(query: IntervalQuery, now: float) -> str | None:
+    """The time-window error of §6.8 (after the quota), or None."""
+    start, end = query.start_ms / 1000, query.end_ms / 1000
+    if start < now - WINDOW_DAYS * DAY:
+        return texts.START_TOO_OLD.format(start=dashed(start))
+    if end <= start:
+        return texts.END_BEFORE_START.format(end=dashed(end), start=dashed(start))
+    if end > now:
+        return texts.END_IN_FUTURE.format(end=dashed(end), now=dashed(now))
+    return None
+
+
+def page_count(total: int) -> int:
+    return max(1, math.ceil(total / PAGE_SIZE))
+
+
+def interval_title(query: IntervalQuery) -> str:
+    return texts.LIST_TITLE_INTERVAL.format(start=dashed(query.start_ms / 1000), end=dashed(query.end_ms / 1000))
+
+
+# -- answers ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One list message, as stored."""
+
+    id: str
+    data_creare: float
+    cif: str
+    id_solicitare: str
+    detalii: str
+    tip: str
+
+
+def entry_json(entry: Entry) -> dict[str, str]:
+    """A message in ANAF's key order; every value a string [V: SW-EF, LIVE]."""
+    return {"data_creare": minute_stamp(entry.data_creare), "cif": entry.cif, "id_solicitare": entry.id_solicitare,
+            "detalii": entry.detalii, "tip": entry.tip, "id": entry.id}
+
+
+def sort_newest(entries: list[Entry]) -> list[Entry]:
+    """Newest `data_creare` first, then the higher id [I: SW-EF examples]."""
+    return sorted(entries, key=lambda e: (e.data_creare, int(e.id)), reverse=True)
+
+
+def days_answer(entries: list[Entry], serial: str, cif: str, zile: int) -> dict[str, Any]:
+    return {"mesaje": [entry_json(e) for e in entries], "serial": serial, "cui": cif,
+            "titlu": texts.LIST_TITLE_DAYS.format(zile=zile)}
+
+
+def page_answer(entries: list[Entry], total: int, query: IntervalQuery, serial: str) -> dict[str, Any]:
+    return {"mesaje": [entry_json(e) for e in entries], "numar_inregistrari_in_pagina": len(entries),
+            "numar_total_inregistrari_per_pagina": PAGE_SIZE, "numar_total_inregistrari": total,
+            "numar_total_pagini": page_count(total), "index_pagina_curenta": query.page, "serial": serial,
+            "cui": query.cif, "titlu": interval_title(query)}
+
+
+def list_error(message: str) -> dict[str, str]:
+    return {"eroare": message, "titlu": texts.LIST_TITLE}
