@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Mapping, Sequence
 
 FAULT_KINDS = ("invalid_grant", "server_error", "delay", "invalid_client", "temporarily_unavailable")
 
@@ -19,8 +20,10 @@ class Fault:
 class FaultInjector:
     """Armed faults per endpoint, each consumed by one call."""
 
-    def __init__(self, endpoints: tuple[str, ...]) -> None:
+    def __init__(self, endpoints: tuple[str, ...], kinds: Mapping[str, Sequence[str]] | None = None) -> None:
+        """``kinds`` names the fault kinds an endpoint accepts when they differ from FAULT_KINDS."""
         self.endpoints = endpoints
+        self.kinds = dict(kinds or {})
         self._armed: dict[str, list[Fault]] = {}
         self._lock = threading.Lock()
 
@@ -28,8 +31,9 @@ class FaultInjector:
         """Queue ``times`` faults for ``endpoint``; raises ValueError naming the bad field."""
         if endpoint not in self.endpoints:
             raise ValueError(f"endpoint must be one of {', '.join(self.endpoints)}")
-        if error not in FAULT_KINDS:
-            raise ValueError(f"error must be one of {', '.join(FAULT_KINDS)}")
+        allowed = self.kinds.get(endpoint, FAULT_KINDS)
+        if error not in allowed:
+            raise ValueError(f"error must be one of {', '.join(allowed)}")
         if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= 1000:
             raise ValueError("times must be a whole number from 1 to 1000")
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= 60:

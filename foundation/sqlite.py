@@ -68,6 +68,8 @@ class Database:
         src = source if isinstance(source, sqlite3.Connection) else sqlite3.connect(str(source))
         with self._lock:
             src.backup(self._conn)
+            # A snapshot from an older version may lack tables added since: create them (empty).
+            self._conn.executescript(self._schema)
         if not isinstance(source, sqlite3.Connection):
             src.close()
 

@@ -8,10 +8,19 @@ from typing import Any
 from authlib.oauth2.base import OAuth2Error
 from flask import Flask, Response, jsonify, render_template, request
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
-from mock_anaf import redirects
+from mock_anaf import processing, redirects, taxpayers as taxpayer_registry
 from mock_anaf.api import create_api_blueprint
+from mock_anaf.api_admin import create_api_admin_blueprint
+from mock_anaf.api_faults import spring_error
+from mock_anaf.api_paths import create_prefixless_blueprint, is_api_path
+from mock_anaf.efactura import lists as efactura_lists, store as efactura_store
+from mock_anaf.efactura.admin import create_efactura_admin_blueprint
+from mock_anaf.efactura.archive import Signer
+from mock_anaf.efactura.operations import Efactura
+from mock_anaf.efactura.routes import create_efactura_blueprint
+from mock_anaf.gateway import ApiRefusal, Gateway
 from mock_anaf.config import Config, ConfigError
 from mock_anaf.errors import AccessDenied, PortalError, TooLarge
 from mock_anaf.grants import Grants, Lifetimes
@@ -19,7 +28,7 @@ from mock_anaf.oauth import create_oauth_blueprint
 from mock_anaf.portal import create_portal_blueprint
 from mock_anaf.portal_api import create_portal_api_blueprint
 from mock_anaf.registry import Registry
-from mock_anaf.services import FAULT_ENDPOINTS, Services
+from mock_anaf.services import FAULT_ENDPOINTS, FAULT_KINDS, Services
 from mock_anaf.store import Store
 from mock_anaf.tokens import SigningKey, TokenMinter
 from foundation import anaf
@@ -43,14 +52,23 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
     config = config or Config()
     clock = OffsetClock(base_clock)
     key = load_signing_key(config)
-    store = Store(config.database_path)
-    registry = Registry(store, clock, config.strict_https)
+    store = Store(config.database_path, extra_schema=API_SCHEMA)
+    taxpayers = taxpayer_registry.Taxpayers(store.db)
+    registry = Registry(store, clock, config.strict_https, taxpayers)
     registry.seed_identities()
     minter = TokenMinter(key, config.issuer, clock)
     lifetimes = Lifetimes(config.code_lifetime, config.access_token_lifetime, config.refresh_token_lifetime)
+    api_settings = processing.RuntimeSettings(config.api_settings())
+    sequences, quotas = processing.Sequences(store.db), processing.Quotas(store.db)
+    efactura = Efactura(efactura_store.EfacturaStore(store.db, sequences), taxpayers, quotas, api_settings,
+                        Signer.for_key(key.key.private_key), clock.now)
+    gateway = Gateway(store, clock, api_settings,
+                      app_services=lambda client_id: a.services if (a := store.get_app(client_id)) else ())
     services = Services(
-        config=config, clock=clock, journal=Journal("anaf", clock), faults=FaultInjector(FAULT_ENDPOINTS),
-        store=store, registry=registry, grants=Grants(store, minter, clock, lifetimes), key=key,
+        config=config, clock=clock, journal=Journal("anaf", clock, notes=API_NOTES),
+        faults=FaultInjector(FAULT_ENDPOINTS, FAULT_KINDS), store=store, registry=registry,
+        grants=Grants(store, minter, clock, lifetimes), key=key, taxpayers=taxpayers, api_settings=api_settings,
+        gateway=gateway, sequences=sequences, quotas=quotas, efactura=efactura,
     )
 
     app = Flask(__name__)
@@ -70,6 +88,10 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
     journaling.install(app, services.journal)
     app.register_blueprint(create_oauth_blueprint(services))
     app.register_blueprint(create_api_blueprint(services))
+    app.register_blueprint(create_efactura_blueprint(efactura, gateway, services.faults))
+    app.register_blueprint(create_prefixless_blueprint())
+    app.register_blueprint(create_api_admin_blueprint(taxpayers, quotas, api_settings))
+    app.register_blueprint(create_efactura_admin_blueprint(efactura, taxpayers))
     app.register_blueprint(create_portal_api_blueprint(services))
     app.register_blueprint(create_portal_blueprint(services))
     app.register_blueprint(create_admin_blueprint(
@@ -115,15 +137,29 @@ class PageSessions(SecureCookieSessionInterface):
         return self.make_null_session(app)
 
 
+# Journal notes of ANAF's APIs (SPEC-ANAF-API §6.11): never a body, a token or a query string.
+API_NOTES = ("env", "cif", "index", "download_id", "outcome", "reason")
+API_SCHEMA = processing.SCHEMA + taxpayer_registry.SCHEMA + efactura_store.SCHEMA
+
+
 def reset_state(services: Services) -> None:
-    """Back to the snapshot the launcher took after seeding, or to a fresh database."""
+    """Back to the snapshot the launcher took after seeding, or to a fresh database; API settings as configured."""
     if not services.store.restore_baseline(services.config.baseline_path):
-        services.store.wipe()
+        services.store.wipe()  # every table, the APIs' included
         services.registry.seed_identities()
+    services.api_settings.reset()
+    services.gateway.reset()
 
 
 def handle_error(exc: Exception, services: Services) -> Any:
     """The one error handler: OAuth errors as RFC 6749 JSON or redirects, portal errors as JSON or a page."""
+    if isinstance(exc, ApiRefusal):
+        return exc.response()
+    if isinstance(exc, (NotFound, MethodNotAllowed)) and is_api_path(request.path):
+        stamp = efactura_lists.spring_timestamp(services.clock.now())
+        if isinstance(exc, NotFound):
+            return spring_error(404, "Not Found", stamp, request.path)
+        return spring_error(405, "Method Not Allowed", stamp, request.path)
     if isinstance(exc, RequestEntityTooLarge):
         exc = TooLarge(f"The request body is larger than {services.config.max_body_bytes} bytes")
     if isinstance(exc, OAuth2Error):

@@ -8,6 +8,7 @@ from typing import Mapping
 
 from foundation import anaf
 from foundation.env import ConfigError, read_env
+from mock_anaf.processing import ApiSettings
 
 PREFIX = "ANAF_"
 
@@ -28,6 +29,11 @@ class Config:
     refresh_token_lifetime: int = 31_536_000  # 365 days
     code_lifetime: int = 60
     max_body_bytes: int = 64 * 1024
+    # ANAF's APIs (SPEC-ANAF-API §6): processing delay, list lag, per-token limit, JWT-only tokens.
+    api_processing_seconds: float = 2.0
+    api_list_lag_seconds: float = 0.0
+    api_per_minute: int = 1000
+    api_require_jwt: bool = True
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -35,6 +41,11 @@ class Config:
         for name in ("access_token_lifetime", "refresh_token_lifetime", "code_lifetime"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be a positive number of seconds")
+        for name in ("api_processing_seconds", "api_list_lag_seconds"):
+            if not 0 <= getattr(self, name) <= 365 * 86_400:
+                raise ConfigError(f"{PREFIX}{name.upper()} must be a number of seconds from 0 to 31536000")
+        if not 0 <= self.api_per_minute <= 10_000_000:
+            raise ConfigError(f"{PREFIX}API_PER_MINUTE must be a whole number from 0 to 10000000")
         if self.max_body_bytes < 1024:
             raise ConfigError(f"{PREFIX}MAX_BODY_BYTES must be at least 1024")
         if self.public_url is not None and not self.public_url.startswith(("http://", "https://")):
@@ -47,6 +58,11 @@ class Config:
             return self.public_url.rstrip("/")
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+    def api_settings(self) -> ApiSettings:
+        """The API settings this service starts with (and `/__admin/reset` returns to)."""
+        return ApiSettings(self.api_processing_seconds, self.api_list_lag_seconds, self.api_per_minute,
+                           self.api_require_jwt)
 
     @property
     def database_path(self) -> Path | None:

@@ -180,7 +180,7 @@ class Grants:
         refresh = self.minter.mint(subject, "refresh", self.lifetimes.refresh, as_jwt)
         rows = [
             TokenRecord(token_hash(m.value), m.kind, subject.client_id, grant_id, subject.serial, subject.cifs,
-                        m.is_jwt, m.issued_at, m.expires_at, None)
+                        m.is_jwt, m.issued_at, m.expires_at, None, roles=subject.services)
             for m in (access, refresh)
         ]
         return TokenPair(access, refresh, self.lifetimes.access), rows

@@ -97,4 +97,9 @@ def create_portal_api_blueprint(services: Services) -> Blueprint:
         """Add a certificate `{"name", "cifs", "serial"?}`; 201 with the stored identity."""
         return jsonify(identity_json(registry.add_identity(json_object()))), 201
 
+    @bp.patch("/identities/<serial>")
+    def update_identity(serial: str) -> Response:
+        """Change a certificate's `name` and/or `cifs` (an empty list: no SPV rights at all)."""
+        return jsonify(identity_json(registry.update_identity(serial, json_object())))
+
     return bp

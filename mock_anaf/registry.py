@@ -13,12 +13,15 @@ from mock_anaf import validation
 from mock_anaf.errors import Conflict, NotFound, PortalError
 from mock_anaf.store import AppRecord, Identity, Store
 from foundation.clock import Clock
+from mock_anaf.taxpayers import Taxpayer, Taxpayers, plain_cif
 
 # Seeded on a fresh database: a company representative acting for two companies, and a person.
 # The CIFs carry valid check digits, so tools that validate CIFs accept them.
 SEED_IDENTITIES = (
     Identity("4F1A9C2E7B3D5A60", "Ion Popescu - administrator, Exemplu Soft SRL", ("12345674", "RO23456783")),
     Identity("7C0D2B4E6F8A1357", "Maria Ionescu - persoana fizica autorizata", ("34567892",)),
+    # A certificate with no SPV rights at all (SPEC-ANAF-API §6.0), for "Nu exista niciun CIF ...".
+    Identity("0B5E3D7A9C1F2468", "Andrei Marin - fara drepturi in SPV", ()),
 )
 
 
@@ -58,12 +61,14 @@ class Registry:
         store: Store,
         clock: Clock,
         strict_https: bool,
+        taxpayers: Taxpayers | None = None,
         new_id: Callable[[], str] = new_client_id,
         new_secret: Callable[[], str] = new_client_secret,
     ) -> None:
         self.store = store
         self.clock = clock
         self.strict_https = strict_https
+        self.taxpayers = taxpayers
         self._new_id = new_id
         self._new_secret = new_secret
 
@@ -130,10 +135,31 @@ class Registry:
         identity = Identity(serial, name, tuple(cifs))
         if not self.store.add_identity(identity, self.clock.now()):
             raise Conflict("serial", f"an identity with serial {serial} already exists")
+        self._register_taxpayers(identity)
         return identity
 
+    def update_identity(self, serial: str, data: object) -> Identity:
+        """Change a certificate's name and/or CIFs (`cifs` may be empty); rights follow at the next API call."""
+        if not isinstance(data, dict):
+            raise PortalError(None, 'send a JSON object like {"cifs": ["12345678"]}')
+        validation.only_fields(data, {"name", "cifs"})
+        name = validation.identity_name(data["name"]) if "name" in data else None
+        cifs = validation.identity_cifs(data["cifs"]) if "cifs" in data else None
+        updated = self.store.update_identity(serial.upper(), name, cifs)
+        if updated is None:
+            raise NotFound(f"no identity with serial {serial[:64]}")
+        self._register_taxpayers(updated)
+        return updated
+
+    def _register_taxpayers(self, identity: Identity) -> None:
+        """A certificate's companies exist: they join the taxpayer registry (known ones stay as they are)."""
+        if self.taxpayers is not None:
+            self.taxpayers.add_missing(Taxpayer(plain_cif(c), identity.name) for c in identity.cifs)
+
     def seed_identities(self) -> None:
-        """Give a fresh database its simulated certificates."""
+        """Give a fresh database its simulated certificates and its taxpayer registry."""
         if self.store.identity_count() == 0:
             for identity in SEED_IDENTITIES:
                 self.store.add_identity(identity, self.clock.now())
+        if self.taxpayers is not None:
+            self.taxpayers.seed()

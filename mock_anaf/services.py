@@ -4,17 +4,26 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from mock_anaf.api_faults import API_FAULT_KINDS
 from mock_anaf.config import Config
+from mock_anaf.efactura.operations import Efactura
+from mock_anaf.efactura.routes import FAULT_ENDPOINTS as EFACTURA_FAULTS
 from mock_anaf.errors import InvalidClient, InvalidGrant, ServerError, TemporarilyUnavailable
+from mock_anaf.gateway import Gateway
 from mock_anaf.grants import Grants
+from mock_anaf.processing import Quotas, RuntimeSettings, Sequences
 from mock_anaf.registry import Registry
 from mock_anaf.store import Store
+from mock_anaf.taxpayers import Taxpayers
 from mock_anaf.tokens import SigningKey
 from foundation.clock import OffsetClock
 from foundation.faults import FaultInjector
 from foundation.journal import Journal
 
-FAULT_ENDPOINTS = ("authorize", "token", "revoke", "hello")
+OAUTH_FAULT_ENDPOINTS = ("authorize", "token", "revoke", "hello")
+API_FAULT_ENDPOINTS = EFACTURA_FAULTS
+FAULT_ENDPOINTS = OAUTH_FAULT_ENDPOINTS + API_FAULT_ENDPOINTS
+FAULT_KINDS = {endpoint: API_FAULT_KINDS for endpoint in API_FAULT_ENDPOINTS}
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,13 @@ class Services:
     registry: Registry
     grants: Grants
     key: SigningKey
+    # ANAF's APIs (SPEC-ANAF-API): shared pieces, then one entry per API.
+    taxpayers: Taxpayers
+    api_settings: RuntimeSettings
+    gateway: Gateway
+    sequences: Sequences
+    quotas: Quotas
+    efactura: Efactura
 
     def apply_fault(self, endpoint: str) -> None:
         """Fail this call as `/__admin/faults` asked, or wait and carry on for `delay`."""

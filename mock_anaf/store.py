@@ -57,7 +57,8 @@ CREATE TABLE IF NOT EXISTS tokens (
     is_jwt      INTEGER NOT NULL,
     issued_at   REAL NOT NULL,
     expires_at  REAL NOT NULL,
-    revoked_at  REAL
+    revoked_at  REAL,
+    roles       TEXT
 );
 CREATE INDEX IF NOT EXISTS tokens_grant ON tokens(grant_id);
 """
@@ -118,6 +119,9 @@ class TokenRecord:
     issued_at: float
     expires_at: float
     revoked_at: float | None
+    # The services the app was enrolled in when the token was issued (SPEC-ANAF-API §6.1); None for
+    # tokens stored before roles were kept.
+    roles: tuple[str, ...] | None = None
 
 
 def _app(row: sqlite3.Row) -> AppRecord:
@@ -139,14 +143,25 @@ def _token(row: sqlite3.Row) -> TokenRecord:
     return TokenRecord(
         row["hash"], row["kind"], row["client_id"], row["grant_id"], row["serial"], tuple(json.loads(row["cifs"])),
         bool(row["is_jwt"]), row["issued_at"], row["expires_at"], row["revoked_at"],
+        None if row["roles"] is None else tuple(json.loads(row["roles"])),
     )
 
 
 class Store:
     """All of mock ANAF's state, behind one serialized SQLite connection."""
 
-    def __init__(self, path: Path | None) -> None:
-        self.db = Database(path, SCHEMA)
+    def __init__(self, path: Path | None, extra_schema: str = "") -> None:
+        # ``extra_schema``: the tables of the APIs (e-Factura, e-Transport) live in the same database, so
+        # one snapshot and one reset cover them.
+        self.db = Database(path, SCHEMA + extra_schema)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring a database (or a baseline) written by an older version up to this schema."""
+        columns = {row["name"] for row in self.db.query("PRAGMA table_info(tokens)")}
+        if "roles" not in columns:
+            with self.db.transaction() as conn:
+                conn.execute("ALTER TABLE tokens ADD COLUMN roles TEXT")
 
     # -- developers and apps --
 
@@ -228,6 +243,17 @@ class Store:
             )
             return cur.rowcount == 1
 
+    def update_identity(self, serial: str, name: str | None, cifs: Sequence[str] | None) -> Identity | None:
+        """Change the holder's name and/or CIFs; None when the serial is unknown."""
+        with self.db.transaction() as conn:
+            row = conn.execute("SELECT * FROM identities WHERE serial = ?", (serial,)).fetchone()
+            if row is None:
+                return None
+            conn.execute("UPDATE identities SET name = ?, cifs = ? WHERE serial = ?",
+                         (row["name"] if name is None else name,
+                          row["cifs"] if cifs is None else json.dumps(list(cifs)), serial))
+        return self.get_identity(serial)
+
     def identity_count(self) -> int:
         row = self.db.query_one("SELECT COUNT(*) AS n FROM identities")
         return 0 if row is None else int(row["n"])
@@ -290,9 +316,9 @@ class Store:
     def _insert_tokens(conn: sqlite3.Connection, tokens: Iterable[TokenRecord]) -> None:
         conn.executemany(
             "INSERT INTO tokens (hash, kind, client_id, grant_id, serial, cifs, is_jwt, issued_at, expires_at,"
-            " revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            " revoked_at, roles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
             [(t.hash, t.kind, t.client_id, t.grant_id, t.serial, json.dumps(list(t.cifs)), int(t.is_jwt),
-              t.issued_at, t.expires_at) for t in tokens],
+              t.issued_at, t.expires_at, None if t.roles is None else json.dumps(list(t.roles))) for t in tokens],
         )
 
     # -- whole-state operations for the control plane --
@@ -311,7 +337,10 @@ class Store:
 
     def restore_baseline(self, path: Path | None) -> bool:
         """Go back to the baseline; False when none was taken."""
-        return self.db.restore_baseline(path)
+        restored = self.db.restore_baseline(path)
+        if restored:
+            self._migrate()
+        return restored
 
     def wipe(self) -> None:
         """Every table emptied: the state of a fresh database."""

@@ -85,21 +85,30 @@ def identity(data: dict[str, Any], new_serial: str) -> tuple[str, str, list[str]
     serial = data.get("serial", new_serial)
     if not isinstance(serial, str) or not _SERIAL.fullmatch(serial.upper()):
         raise PortalError("serial", "must be 8 to 64 hexadecimal characters")
-    name = data.get("name")
+    name = identity_name(data.get("name"))
+    return serial.upper(), name, identity_cifs(data.get("cifs"))
+
+
+def identity_name(name: object) -> str:
+    """A certificate holder's name: non-empty, printable, at most 200 characters."""
     if not isinstance(name, str) or not name.strip() or len(name) > 200:
         raise PortalError("name", "must be a non-empty name of at most 200 characters")
     if not name.strip().isprintable():
         raise PortalError("name", "must not contain control characters (a line break, a tab, ...)")
-    cifs = data.get("cifs")
-    if not isinstance(cifs, list) or not cifs or len(cifs) > 20:
-        raise PortalError("cifs", "must be a list of 1 to 20 CIFs (tax ids) like 12345678 or RO12345678")
+    return name.strip()
+
+
+def identity_cifs(cifs: object) -> list[str]:
+    """0 to 20 distinct CIFs; none is allowed, so a certificate without SPV rights can be simulated."""
+    if not isinstance(cifs, list) or len(cifs) > 20:
+        raise PortalError("cifs", "must be a list of 0 to 20 CIFs (tax ids) like 12345678 or RO12345678")
     for i, cif in enumerate(cifs):
         if not isinstance(cif, str) or not _CIF.fullmatch(cif.strip().upper()):
             raise PortalError(f"cifs[{i}]", "must be a CIF of 2 to 10 digits, optionally prefixed by RO")
     cleaned = [c.strip().upper() for c in cifs]
     if len({c.removeprefix("RO") for c in cleaned}) != len(cleaned):
         raise PortalError("cifs", "a CIF is listed twice (RO12345678 and 12345678 are the same company)")
-    return serial.upper(), name.strip(), cleaned
+    return cleaned
 
 
 def only_fields(data: dict[str, Any], allowed: set[str]) -> None:

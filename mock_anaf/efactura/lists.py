@@ -179,3 +179,48 @@ def page_answer(entries: list[Entry], total: int, query: IntervalQuery, serial: 
 
 def list_error(message: str) -> dict[str, str]:
     return {"eroare": message, "titlu": texts.LIST_TITLE}
+
+
+# -- what a finished upload puts in the lists (§6.4) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The facts of a finished upload that decide its list entries."""
+
+    index: str
+    state: str
+    standard: str
+    cif: str
+    seller: str | None
+    buyer: str | None
+    owner: str | None
+    b2c: bool = False
+    extern: bool = False
+    self_billed: bool = False
+    target: str | None = None  # RASP: the index of the invoice it answers
+    counterpart: str | None = None  # RASP: the other party of that invoice
+
+
+def entries_for(upload: Finished) -> list[tuple[str, str, str]]:
+    """(owner CIF, tip, detalii) of each entry; all of one upload share its download id (§6.4)."""
+    i = upload.index
+    if upload.state == texts.STATE_NOK:
+        detalii = texts.DETALII_ERRORS_SELF_BILLED if upload.self_billed else texts.DETALII_ERRORS
+        return [(upload.owner or upload.cif, texts.TIP_ERRORS, detalii.format(index=i))]
+    if upload.state != texts.STATE_OK:
+        return []
+    if upload.standard == "RASP":
+        detalii = texts.DETALII_RASP.format(invoice=upload.target or i, sender=upload.cif)
+        owners = [upload.cif] + ([upload.counterpart] if upload.counterpart else [])
+        return [(owner, texts.TIP_RASP, detalii) for owner in dict.fromkeys(owners)]
+    seller = upload.seller or upload.cif
+    buyer = upload.buyer
+    if upload.self_billed:
+        detalii = texts.DETALII_SELF_BILLED.format(index=i, buyer=buyer or upload.cif, seller=seller)
+        return [(buyer or upload.cif, texts.TIP_RECEIVED, detalii), (seller, texts.TIP_SENT, detalii)]
+    detalii = texts.DETALII_INVOICE.format(index=i, seller=seller, buyer=buyer or "")
+    entries = [(seller, texts.TIP_SENT, detalii)]
+    if not (upload.b2c or upload.extern) and buyer is not None and buyer.isdigit() and 2 <= len(buyer) <= 10:
+        entries.append((buyer, texts.TIP_RECEIVED, detalii))
+    return entries

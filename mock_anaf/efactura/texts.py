@@ -169,3 +169,7 @@ B2 = {
     "BR-CO-15": ("Invoice total amount with VAT (BT-112) = Invoice total amount without VAT (BT-109) + Invoice total "
                  "VAT amount (BT-110)."),  # [V: SCH-EN]
 }
+
+# -- the sandbox's own wording, where ANAF has no sentence --
+FORCED_ERROR = ("E: validari globale\n eroare regula: SANDBOX-F1: rezultat fortat prin "
+                "/__admin/efactura (panoul de control al sandbox-ului)")  # [P]

@@ -83,7 +83,13 @@ def test_reset_returns_to_the_fresh_state(anaf) -> None:
     anaf.client.post("/portal/api/identities", json={"name": "Extra", "cifs": ["1234"]})
     anaf.advance(100)
     assert anaf.client.post("/__admin/reset").status_code == 200
-    assert anaf.counts() == {"developers": 0, "apps": 0, "identities": 2, "codes": 0, "tokens": 0}
+    counts = anaf.counts()
+    assert {k: counts[k] for k in ("developers", "apps", "identities", "codes", "tokens")} == {
+        "developers": 0, "apps": 0, "identities": 3, "codes": 0, "tokens": 0}
+    # The APIs' tables: empty but for the seeded taxpayer registry.
+    assert {k: v for k, v in counts.items() if k.startswith(("api_", "efactura_"))} == dict.fromkeys(
+        ("api_counters", "api_sequences", "efactura_armed", "efactura_messages", "efactura_uploads"), 0)
+    assert counts["taxpayers"] == 4
     assert anaf.services.clock.offset == 0 and anaf.client.get("/__admin/requests").get_json() == []
 
 

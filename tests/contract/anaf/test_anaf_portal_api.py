@@ -140,9 +140,10 @@ def test_unknown_app_is_404(anaf, method: str) -> None:
 
 def test_seeded_identities(anaf) -> None:
     identities = anaf.client.get("/portal/api/identities").get_json()
-    assert len(identities) >= 2
-    assert all(set(i) == {"serial", "name", "cifs"} and i["cifs"] for i in identities)
-    assert sorted(len(i["cifs"]) for i in identities)[:2] == [1, 2]
+    assert len(identities) >= 3
+    assert all(set(i) == {"serial", "name", "cifs"} for i in identities)
+    # One certificate per situation: two companies, one company, and no SPV rights at all.
+    assert sorted(len(i["cifs"]) for i in identities)[:3] == [0, 1, 2]
 
 
 def test_add_identity(anaf) -> None:

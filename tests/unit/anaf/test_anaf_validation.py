@@ -125,7 +125,8 @@ def test_email(value: object, ok: bool) -> None:
 @pytest.mark.parametrize(
     ("data", "field"),
     [
-        pytest.param({"name": "X", "cifs": []}, "cifs", id="no-cifs"),
+        pytest.param({"name": "X", "cifs": "12345674"}, "cifs", id="cifs-not-a-list"),
+        pytest.param({"name": "X", "cifs": ["1"] * 21}, "cifs", id="more-than-20-cifs"),
         pytest.param({"name": "X", "cifs": ["12AB"]}, "cifs[0]", id="bad-cif"),
         pytest.param({"name": "X", "cifs": ["123", "RO123"]}, "cifs", id="cif-twice-with-prefix"),
         pytest.param({"name": "", "cifs": ["123"]}, "name", id="no-name"),

@@ -1,0 +1,185 @@
+"""e-Factura's control plane (SPEC-ANAF-API §6.11, sandbox contract).
+
+`/__admin/efactura/uploads`, `/__admin/efactura/uploads/<index>`, `/__admin/efactura/next-outcomes`,
+`/__admin/efactura/inbox` and `/__admin/efactura/signing-cert`. Errors are 400
+`{"error":"invalid_request","error_description":…}` as elsewhere (404 unknown index, 409 final state).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from mock_anaf import taxpayers as taxpayer_rules
+from mock_anaf.api_admin import AdminInputError, bad as _bad, json_body as _body
+from mock_anaf.efactura import lists, texts
+from mock_anaf.efactura.operations import STATES, Efactura
+from mock_anaf.efactura.store import Upload
+from mock_anaf.processing import is_terminal, revealed_state
+from mock_anaf.taxpayers import Taxpayers
+
+MAX_INBOX = 2000
+INBOX_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
+<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+         xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+         xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+  <cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:efactura.mfinante.ro:CIUS-RO:1.0.1</cbc:CustomizationID>
+  <cbc:ID>{number}</cbc:ID>
+  <cbc:IssueDate>{date}</cbc:IssueDate>
+  <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>
+  <cbc:DocumentCurrencyCode>RON</cbc:DocumentCurrencyCode>
+  <cac:AccountingSupplierParty><cac:Party>
+    <cac:PostalAddress><cbc:StreetName>Str. Furnizorului nr. 1</cbc:StreetName><cbc:CityName>SECTOR2</cbc:CityName>
+      <cbc:CountrySubentity>RO-B</cbc:CountrySubentity><cac:Country><cbc:IdentificationCode>RO</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
+    <cac:PartyTaxScheme><cbc:CompanyID>RO{seller}</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
+    <cac:PartyLegalEntity><cbc:RegistrationName>{seller_name}</cbc:RegistrationName></cac:PartyLegalEntity>
+  </cac:Party></cac:AccountingSupplierParty>
+  <cac:AccountingCustomerParty><cac:Party>
+    <cac:PostalAddress><cbc:StreetName>Str. Exemplului nr. 10</cbc:StreetName><cbc:CityName>SECTOR1</cbc:CityName>
+      <cbc:CountrySubentity>RO-B</cbc:CountrySubentity><cac:Country><cbc:IdentificationCode>RO</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
+    <cac:PartyTaxScheme><cbc:CompanyID>RO{buyer}</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
+    <cac:PartyLegalEntity><cbc:RegistrationName>{buyer_name}</cbc:RegistrationName></cac:PartyLegalEntity>
+  </cac:Party></cac:AccountingCustomerParty>
+  <cac:TaxTotal><cbc:TaxAmount currencyID="RON">19.00</cbc:TaxAmount></cac:TaxTotal>
+  <cac:LegalMonetaryTotal>
+    <cbc:LineExtensionAmount currencyID="RON">100.00</cbc:LineExtensionAmount>
+    <cbc:TaxExclusiveAmount currencyID="RON">100.00</cbc:TaxExclusiveAmount>
+    <cbc:TaxInclusiveAmount currencyID="RON">119.00</cbc:TaxInclusiveAmount>
+    <cbc:PayableAmount currencyID="RON">119.00</cbc:PayableAmount>
+  </cac:LegalMonetaryTotal>
+  <cac:InvoiceLine><cbc:ID>1</cbc:ID><cbc:InvoicedQuantity unitCode="C62">1</cbc:InvoicedQuantity>
+    <cbc:LineExtensionAmount currencyID="RON">100.00</cbc:LineExtensionAmount>
+    <cac:Item><cbc:Name>Serviciu de test</cbc:Name></cac:Item>
+    <cac:Price><cbc:PriceAmount currencyID="RON">100.00</cbc:PriceAmount></cac:Price></cac:InvoiceLine>
+</Invoice>
+"""
+
+
+def _env(data: dict[str, Any], default: str | None = None) -> str:
+    env = data.get("env", default)
+    if env not in ("test", "prod"):
+        raise AdminInputError("env must be test or prod")
+    return env
+
+
+def _cif(data: dict[str, Any], name: str) -> str:
+    value = data.get(name)
+    if not isinstance(value, str) or lists.whole_number(taxpayer_rules.plain_cif(value)) is None:
+        raise AdminInputError(f"{name} must be a CIF of digits, e.g. 12345674")
+    return taxpayer_rules.plain_cif(value)
+
+
+def _errors(data: dict[str, Any]) -> tuple[str, ...]:
+    errors = data.get("errors", [])
+    if not isinstance(errors, list) or not all(isinstance(e, str) and e for e in errors) or len(errors) > 100:
+        raise AdminInputError("errors must be a list of up to 100 non-empty texts")
+    return tuple(errors)
+
+
+def _number(data: dict[str, Any], name: str, default: float, low: float, high: float) -> float:
+    value = data.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or not low <= value <= high:
+        raise AdminInputError(f"{name} must be a number from {low:g} to {high:g}")
+    return float(value)
+
+
+def create_efactura_admin_blueprint(efactura: Efactura, taxpayers: Taxpayers) -> Blueprint:
+    """The §6.11 calls."""
+    bp = Blueprint("efactura_admin", __name__, url_prefix="/__admin")
+    store = efactura.store
+
+    def shown(upload: Upload) -> dict[str, Any]:
+        return upload.admin_json(revealed_state(upload.state, upload.ready_at, efactura.now()))
+
+    @bp.get("/efactura/uploads")
+    def list_uploads() -> Response:
+        """Uploads (never their bodies), `?env=` and `?cif=` to narrow."""
+        env = request.args.get("env")
+        cif = request.args.get("cif")
+        return jsonify([shown(u) for u in store.uploads(env, taxpayer_rules.plain_cif(cif) if cif else None)])
+
+    @bp.post("/efactura/uploads/<index>")
+    def force_upload(index: str) -> Response | tuple[Response, int]:
+        """Force an upload's outcome and/or when it is revealed; 409 once its state is final."""
+        data = _body()
+        env = request.args.get("env") or data.get("env")
+        matches = [u for u in store.uploads(env) if u.index == index]
+        if not matches:
+            return _bad(f"no e-Factura upload with index {index[:20]}", 404)
+        upload = matches[0]
+        now = efactura.now()
+        if is_terminal(upload.ready_at, now):
+            return _bad(f"upload {index} is already {upload.state!r}: a final state never changes", 409)
+        changes: dict[str, Any] = {}
+        if "outcome" in data:
+            outcome = data["outcome"]
+            if outcome not in STATES:
+                raise AdminInputError("outcome must be ok, nok or xml_errors")
+            errors = _errors(data) or ((texts.FORCED_ERROR,) if outcome == "nok" else ())
+            changes.update(state=STATES[outcome], errors=errors if outcome == "nok" else ())
+        elif "errors" in data:
+            raise AdminInputError("errors go with outcome nok")
+        if "ready_in" in data:
+            ready_at = now + _number(data, "ready_in", 0, 0, 365 * 86_400)
+            changes.update(ready_at=ready_at, listed_at=ready_at + (upload.listed_at - upload.ready_at))
+        stored = store.replace_outcome(replace(upload, **changes), efactura.messages_for)
+        return jsonify(shown(stored))
+
+    @bp.get("/efactura/next-outcomes")
+    def list_armed() -> Response:
+        return jsonify([a.as_json() for a in store.armed()])
+
+    @bp.post("/efactura/next-outcomes")
+    def arm() -> tuple[Response, int]:
+        """The next `times` uploads with this `cif` in `env` end with `outcome`, whatever their content."""
+        data = _body()
+        outcome = data.get("outcome")
+        if outcome not in STATES:
+            raise AdminInputError("outcome must be ok, nok or xml_errors")
+        times = data.get("times", 1)
+        if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= 1000:
+            raise AdminInputError("times must be a whole number from 1 to 1000")
+        armed = store.arm(_env(data, "test"), _cif(data, "cif"), outcome, _errors(data), times)
+        return jsonify(armed.as_json()), 201
+
+    @bp.delete("/efactura/next-outcomes")
+    def disarm() -> tuple[str, int]:
+        store.disarm()
+        return "", 204
+
+    @bp.post("/efactura/inbox")
+    def inbox() -> tuple[Response, int]:
+        """Invoices from a phantom supplier, already processed `ok`: `count` up to 2000, `ago_seconds` back-dates."""
+        data = _body()
+        env = _env(data, "test")
+        seller, buyer = _cif(data, "seller"), _cif(data, "buyer")
+        xml = data.get("xml")
+        if xml is not None and (not isinstance(xml, str) or not xml.strip()):
+            raise AdminInputError("xml must be the invoice as a text, or left out for a generated one")
+        count = int(_number(data, "count", 1, 1, MAX_INBOX))
+        ago = _number(data, "ago_seconds", 0, 0, 365 * 86_400)
+        at = efactura.now() - ago
+        names = {cif: (t.name if (t := taxpayers.get(cif)) else f"Furnizor {cif} SRL") for cif in (seller, buyer)}
+        uploads = []
+        for n in range(count):
+            number = f"SBX-IN-{int(at)}-{n + 1}"
+            body = (xml.encode("utf-8") if xml is not None else INBOX_TEMPLATE.format(
+                number=number, date=lists.day(at), seller=seller, buyer=buyer, seller_name=names[seller],
+                buyer_name=names[buyer]).encode("utf-8"))
+            uploads.append(Upload(
+                index="", env=env, cif=seller, standard="UBL", flags=("inbox",), serial="", client_id=None,
+                seller=seller, buyer=buyer, number=number, issue_date=lists.day(at), target=None, received_at=at,
+                ready_at=at, listed_at=at, state=texts.STATE_OK, errors=(), owner=seller, download_id=None,
+                body=body))
+        stored = store.add_uploads(uploads, efactura.messages_for)
+        return jsonify([shown(u) for u in stored]), 201
+
+    @bp.get("/efactura/signing-cert")
+    def signing_cert() -> Response:
+        """The PEM certificate that `semnatura_{index}.xml` verifies with."""
+        return Response(efactura.signer.certificate_pem(), mimetype="application/x-pem-file")
+
+    return bp

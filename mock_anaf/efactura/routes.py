@@ -1,0 +1,111 @@
+"""e-Factura's HTTP face: `/{test|prod}/FCTEL/rest/<op>` (SPEC-ANAF-API §6). Thin: route → gateway → fault → op."""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from flask import Blueprint, Response, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from mock_anaf.api_faults import fault_answer
+from mock_anaf.efactura import answers, lists, rules
+from mock_anaf.efactura.operations import Answer, Efactura, UploadRequest, json_answer
+from mock_anaf.gateway import Caller, Gateway
+from foundation import journal
+from foundation.faults import Fault, FaultInjector
+
+ROLE = "EFACTURA"
+PREFIX = "/<any(test, prod):env>/FCTEL/rest"
+FAULT_ENDPOINTS = ("efactura_upload", "efactura_stare", "efactura_lista", "efactura_lista_paginatie",
+                   "efactura_descarcare")
+
+
+def read_body() -> tuple[bytes, bool]:
+    """The upload's bytes and whether it was over 10 MiB (then not read); only these routes allow that size."""
+    if request.content_length is not None and request.content_length > rules.MAX_BODY:
+        return b"", True
+    request.max_content_length = rules.MAX_BODY + 1
+    try:
+        data = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        return b"", True
+    return data, len(data) > rules.MAX_BODY
+
+
+def to_response(answer: Answer) -> Response:
+    journal.note(operation=request.endpoint and request.endpoint.rsplit(".", 1)[-1], **answer.notes)
+    response = Response(answer.body, status=answer.status, mimetype=answer.mimetype)
+    for name, value in answer.headers.items():
+        response.headers[name] = value
+    return response
+
+
+def create_efactura_blueprint(efactura: Efactura, gateway: Gateway, faults: FaultInjector) -> Blueprint:
+    """The six operations under both environments."""
+    bp = Blueprint("efactura", __name__, url_prefix="")
+
+    def admit(endpoint: str, own_error: Callable[[str], Response]) -> tuple[Caller, Fault | None, Response | None]:
+        """Gateway, then an armed fault: the caller, the fault, and the answer that replaces the operation."""
+        journal.note(grant_type=None)  # an upload sent as a form (curl -d) is not parsed for the journal
+        caller = gateway.admit(request.headers.get("Authorization"), ROLE)
+        fault = faults.take(endpoint)
+        answer = None if fault is None else fault_answer(fault, own_error, lists.spring_timestamp(efactura.now()))
+        return caller, fault, answer
+
+    def upload_error(text: str) -> Response:
+        return Response(answers.upload_refused(lists.minute_stamp(efactura.now()), text), mimetype="application/xml")
+
+    def stare_error(text: str) -> Response:
+        return Response(answers.stare_error(text), mimetype="application/xml")
+
+    def list_error(text: str) -> Response:
+        return to_response(json_answer(lists.list_error(text)))
+
+    def download_error(text: str) -> Response:
+        return to_response(json_answer(answers.download_error(text)))
+
+    def do_upload(env: str, b2c: bool) -> Response:
+        caller, fault, replaced = admit("efactura_upload", upload_error)
+        if replaced is not None:
+            return replaced
+        body, too_big = read_body()
+        answer = efactura.upload(env, caller, UploadRequest(request.args, body, too_big, b2c))
+        if fault is not None and fault.error == "slow_after_commit":
+            time.sleep(fault.seconds)  # stored and indexed already: a client that times out leaves an index behind
+        return to_response(answer)
+
+    @bp.post(f"{PREFIX}/upload")
+    def upload(env: str) -> Response:
+        """Upload an invoice (UBL, CN, CII) or a buyer's message (RASP)."""
+        return do_upload(env, b2c=False)
+
+    @bp.post(f"{PREFIX}/uploadb2c")
+    def uploadb2c(env: str) -> Response:
+        """Upload a B2C invoice: the same checks; the buyer gets no list entry."""
+        return do_upload(env, b2c=True)
+
+    @bp.get(f"{PREFIX}/stareMesaj")
+    def stare_mesaj(env: str) -> Response:
+        """The state of an upload: `in prelucrare`, `ok`, `nok`, or `XML cu erori nepreluat de sistem`."""
+        caller, _, replaced = admit("efactura_stare", stare_error)
+        return replaced or to_response(efactura.stare(env, caller, request.args))
+
+    @bp.get(f"{PREFIX}/listaMesajeFactura")
+    def lista_mesaje(env: str) -> Response:
+        """Messages of a CIF in the last 1–60 days (at most 500)."""
+        caller, _, replaced = admit("efactura_lista", list_error)
+        return replaced or to_response(efactura.lista(env, caller, request.args))
+
+    @bp.get(f"{PREFIX}/listaMesajePaginatieFactura")
+    def lista_paginatie(env: str) -> Response:
+        """Messages of a CIF in an interval, 500 a page."""
+        caller, _, replaced = admit("efactura_lista_paginatie", list_error)
+        return replaced or to_response(efactura.paginatie(env, caller, request.args))
+
+    @bp.get(f"{PREFIX}/descarcare")
+    def descarcare(env: str) -> Response:
+        """The ZIP of a message: the invoice (or error list) and its signature."""
+        caller, _, replaced = admit("efactura_descarcare", download_error)
+        return replaced or to_response(efactura.descarcare(env, caller, request.args))
+
+    return bp
