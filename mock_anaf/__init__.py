@@ -15,7 +15,8 @@ from mock_anaf.api import create_api_blueprint
 from mock_anaf.api_admin import create_api_admin_blueprint
 from mock_anaf.api_faults import spring_error
 from mock_anaf.api_paths import create_prefixless_blueprint, is_api_path
-from mock_anaf.efactura import lists as efactura_lists, store as efactura_store
+from mock_anaf.anaf_time import spring_timestamp
+from mock_anaf.efactura import store as efactura_store
 from mock_anaf.efactura.admin import create_efactura_admin_blueprint
 from mock_anaf.efactura.archive import Signer
 from mock_anaf.efactura.operations import Efactura
@@ -156,7 +157,7 @@ def handle_error(exc: Exception, services: Services) -> Any:
     if isinstance(exc, ApiRefusal):
         return exc.response()
     if isinstance(exc, (NotFound, MethodNotAllowed)) and is_api_path(request.path):
-        stamp = efactura_lists.spring_timestamp(services.clock.now())
+        stamp = spring_timestamp(services.clock.now())
         if isinstance(exc, NotFound):
             return spring_error(404, "Not Found", stamp, request.path)
         return spring_error(405, "Method Not Allowed", stamp, request.path)

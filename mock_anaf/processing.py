@@ -13,13 +13,10 @@ import math
 import sqlite3
 import threading
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any, Mapping
-from zoneinfo import ZoneInfo
 
 from foundation.sqlite import Database
-
-BUCHAREST = ZoneInfo("Europe/Bucharest")
+from mock_anaf.anaf_time import day as bucharest_day
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_sequences (
@@ -48,11 +45,6 @@ DEFAULT_QUOTAS: Mapping[str, int] = {
     "rasp": 1000, "stare": 100, "lista": 1500, "lista_paginatie": 100_000, "descarcare": 10,
     "et_stare": 100, "et_lista": 1000,
 }
-
-
-def bucharest_day(epoch: float) -> str:
-    """The Bucharest calendar day (`yyyy-MM-dd`) daily quotas are counted by."""
-    return datetime.fromtimestamp(epoch, tz=BUCHAREST).strftime("%Y-%m-%d")
 
 
 # -- settings ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from mock_anaf import anaf_time
 from mock_anaf import taxpayers as taxpayer_rules
 from mock_anaf.api_admin import AdminInputError, bad as _bad, json_body as _body
 from mock_anaf.efactura import lists, texts
@@ -167,11 +168,11 @@ def create_efactura_admin_blueprint(efactura: Efactura, taxpayers: Taxpayers) ->
         for n in range(count):
             number = f"SBX-IN-{int(at)}-{n + 1}"
             body = (xml.encode("utf-8") if xml is not None else INBOX_TEMPLATE.format(
-                number=number, date=lists.day(at), seller=seller, buyer=buyer, seller_name=names[seller],
+                number=number, date=anaf_time.day(at), seller=seller, buyer=buyer, seller_name=names[seller],
                 buyer_name=names[buyer]).encode("utf-8"))
             uploads.append(Upload(
                 index="", env=env, cif=seller, standard="UBL", flags=("inbox",), serial="", client_id=None,
-                seller=seller, buyer=buyer, number=number, issue_date=lists.day(at), target=None, received_at=at,
+                seller=seller, buyer=buyer, number=number, issue_date=anaf_time.day(at), target=None, received_at=at,
                 ready_at=at, listed_at=at, state=texts.STATE_OK, errors=(), owner=seller, download_id=None,
                 body=body))
         stored = store.add_uploads(uploads, efactura.messages_for)

@@ -1,4 +1,4 @@
-"""Message lists (SPEC-ANAF-API §6.7, §6.8) and ANAF's time formats: pure functions, time passed in.
+"""Message lists (SPEC-ANAF-API §6.7, §6.8): pure functions, time passed in.
 
 Every time ANAF writes is Bucharest local time; lists select by `data_creare` (the indexing time),
 downloads count their 60 days from the upload (§6.9).
@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from mock_anaf.anaf_time import dashed, minute_stamp
 from mock_anaf.efactura import texts
 
-BUCHAREST = ZoneInfo("Europe/Bucharest")
 DAY = 86_400
 WINDOW_DAYS = 60
 PAGE_SIZE = 500  # [V: SW-EF/listamesaje]
@@ -24,32 +22,6 @@ FILTERS = {  # [V: PDF-EF, SW-EF]
     "P": (texts.TIP_RECEIVED,),
     "R": (texts.TIP_RASP,),
 }
-
-
-def local(epoch: float) -> datetime:
-    """The moment as a Bucharest wall-clock time."""
-    return datetime.fromtimestamp(epoch, tz=BUCHAREST)
-
-
-def minute_stamp(epoch: float) -> str:
-    """`yyyyMMddHHmm`: `dateResponse` and `data_creare` [V: SW-EF]."""
-    return local(epoch).strftime("%Y%m%d%H%M")
-
-
-def dashed(epoch: float) -> str:
-    """`dd-MM-yyyy HH:mm:ss`: list titles, list errors and the 400 `timestamp` [V: SW-EF]."""
-    return local(epoch).strftime("%d-%m-%Y %H:%M:%S")
-
-
-def day(epoch: float) -> str:
-    """The Bucharest calendar day, `yyyy-MM-dd`: what daily quotas and the duplicate text count by."""
-    return local(epoch).strftime("%Y-%m-%d")
-
-
-def spring_timestamp(epoch: float) -> str:
-    """Spring Boot's error `timestamp`, e.g. `2025-03-10T10:15:00.000+00:00`."""
-    moment = datetime.fromtimestamp(epoch, tz=timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
 
 
 def whole_number(value: str) -> int | None:

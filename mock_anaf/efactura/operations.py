@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from mock_anaf import anaf_time
 from mock_anaf.efactura import answers, archive, lists, rules, texts
 from mock_anaf.efactura.store import EfacturaStore, Message, Upload
 from mock_anaf.gateway import Caller
@@ -65,7 +66,7 @@ class Efactura:
         self.now = now
 
     def _bad_request(self, message: str) -> Answer:
-        return json_answer(answers.bad_request(lists.dashed(self.now()), message), 400, outcome="bad_request")
+        return json_answer(answers.bad_request(anaf_time.dashed(self.now()), message), 400, outcome="bad_request")
 
     def _quota(self, env: str, kind: str, key: str) -> tuple[bool, int]:
         limit = self.settings.current().quotas[kind]
@@ -86,7 +87,7 @@ class Efactura:
         root = None
         if problem is None:
             root, problem = rules.parse_upload(request.body, standard)
-        stamp = lists.minute_stamp(self.now())
+        stamp = anaf_time.minute_stamp(self.now())
         if problem is not None or root is None:
             return Answer(200, answers.upload_refused(stamp, problem or ""), XML, {**notes, "outcome": "refused"})
         stored = self._accept(env, caller, params, standard, cif, request, root)
@@ -156,7 +157,7 @@ class Efactura:
         if fields.seller and fields.number and fields.issue_date:
             earlier = self.store.earlier_ok(env, fields.seller, fields.number, fields.issue_date)
             if earlier is not None:
-                duplicate = rules.Duplicate(earlier.index, lists.day(earlier.received_at))
+                duplicate = rules.Duplicate(earlier.index, anaf_time.day(earlier.received_at))
         identity = rules.identity_error(fields, registry=self.taxpayers, rights=caller.cifs,
                                         self_billed="autofactura" in flags, executare="executare" in flags,
                                         duplicate=duplicate)

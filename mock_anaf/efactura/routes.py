@@ -7,6 +7,7 @@ from typing import Callable
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from mock_anaf import anaf_time
 from mock_anaf.api_faults import fault_answer
 from mock_anaf.efactura import answers, lists, rules
 from mock_anaf.efactura.operations import Answer, Efactura, UploadRequest, json_answer
@@ -49,11 +50,11 @@ def create_efactura_blueprint(efactura: Efactura, gateway: Gateway, faults: Faul
         journal.note(grant_type=None)  # an upload sent as a form (curl -d) is not parsed for the journal
         caller = gateway.admit(request.headers.get("Authorization"), ROLE)
         fault = faults.take(endpoint)
-        answer = None if fault is None else fault_answer(fault, own_error, lists.spring_timestamp(efactura.now()))
+        answer = None if fault is None else fault_answer(fault, own_error, anaf_time.spring_timestamp(efactura.now()))
         return caller, fault, answer
 
     def upload_error(text: str) -> Response:
-        return Response(answers.upload_refused(lists.minute_stamp(efactura.now()), text), mimetype="application/xml")
+        return Response(answers.upload_refused(anaf_time.minute_stamp(efactura.now()), text), mimetype="application/xml")
 
     def stare_error(text: str) -> Response:
         return Response(answers.stare_error(text), mimetype="application/xml")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mock_anaf import anaf_time
 from mock_anaf.efactura import lists
 
 GOLDENS = Path(__file__).resolve().parents[2] / "fixtures" / "anaf_api" / "responses" / "efactura"
@@ -21,11 +22,11 @@ NOW = T_1015 + 110 * 60  # 12:05
     pytest.param(1741644000.0, "202503110000", "11-03-2025 00:00:00", "2025-03-11", id="bucharest-midnight"),
 ])
 def test_bucharest_formats(epoch: float, minute: str, dashed: str, day: str) -> None:
-    assert (lists.minute_stamp(epoch), lists.dashed(epoch), lists.day(epoch)) == (minute, dashed, day)
+    assert (anaf_time.minute_stamp(epoch), anaf_time.dashed(epoch), anaf_time.day(epoch)) == (minute, dashed, day)
 
 
 def test_spring_timestamp_is_utc_with_millis() -> None:
-    assert lists.spring_timestamp(T_1015 + 0.25) == "2025-03-10T08:15:00.250+00:00"
+    assert anaf_time.spring_timestamp(T_1015 + 0.25) == "2025-03-10T08:15:00.250+00:00"
 
 
 @pytest.mark.parametrize(("args", "expected"), [
