@@ -16,6 +16,7 @@ from typing import Container
 
 from lxml import etree
 
+from mock_anaf import xml_input
 from mock_anaf.efactura import texts
 
 STANDARDS = ("UBL", "CN", "CII", "RASP")
@@ -51,56 +52,21 @@ _CIF = re.compile(r"[0-9]{2,10}")
 # -- A: at upload --------------------------------------------------------------------------------
 
 
-def _parser() -> etree.XMLParser:
-    # A new parser per call: lxml parsers are not thread-safe and keep an error log.
-    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
-
-
-def xerces_message(message: str, source_line: str) -> str:
-    """libxml2's message written as the Xerces sentence ANAF's Java stack prints, where one is known."""
-    mismatch = re.match(r"Opening and ending tag mismatch: (\S+) line \d+ and ", message)
-    if mismatch:
-        local = mismatch.group(1)
-        # libxml2 names the local part; Xerces the qualified name as written, read back from the source.
-        found = re.search(r"<([A-Za-z_][\w.-]*:)?" + re.escape(local) + r"(?=[\s/>])", source_line)
-        name = (found.group(1) or "") + local if found else local
-        return texts.XERCES_END_TAG.format(name=name)
-    if message.startswith(("Premature end of data", "EndTag: '</' not found")):
-        return texts.XERCES_SAME_ENTITY
-    if message.startswith(("Start tag expected, '<' not found", "Document is empty")):
-        return texts.XERCES_PROLOG
-    return message
-
-
-def not_valid(line: int, column: int, message: str) -> str:
-    """Row 13 of §6.3: `Fisierul transmis nu este valid. org.xml.sax.SAXParseException; …`."""
-    return texts.NOT_VALID.format(line=line, column=column, message=message)
+def not_valid(problem: xml_input.SaxProblem) -> str:
+    """Row 13 of §6.3: `Fisierul transmis nu este valid. org.xml.sax.SAXParseException; …` (trailing space)."""
+    return texts.NOT_VALID.format(sax=xml_input.sax_exception(problem))
 
 
 def parse_upload(body: bytes, standard: str) -> tuple[etree._Element | None, str | None]:
     """The parsed root, or ANAF's "nu este valid" text for a body that is not well-formed or has the wrong root."""
-    parser = _parser()
     try:
-        root = etree.fromstring(body, parser)
-    except etree.XMLSyntaxError as exc:
-        # The parser's own log: the exception's one is shared by every parse of this thread.
-        first = parser.error_log[0] if len(parser.error_log) else None
-        message = first.message if first is not None else str(exc.msg)
-        line = first.line if first is not None else (exc.lineno or 1)
-        column = first.column if first is not None else 1
-        lines = body.decode("utf-8", "replace").splitlines()
-        source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-        return None, not_valid(max(line, 1), max(column, 1), xerces_message(message.strip(), source_line))
-    line = root.sourceline or 1
-    if root.tag != ROOTS[standard]:
-        local = etree.QName(root).localname if isinstance(root.tag, str) else "?"
-        return None, not_valid(line, 1, texts.XERCES_NO_DECLARATION.format(name=local))
-    if standard == "RASP":
-        for attribute in ("index_incarcare", "message"):
-            if root.get(attribute) is None:
-                return None, not_valid(line, 1, f"cvc-complex-type.4: Attribute '{attribute}' must appear on "
-                                                f"element 'header'.")
-    return root, None
+        root = xml_input.parse(body)
+    except xml_input.NotWellFormed as exc:
+        return None, not_valid(exc.problem)
+    problem = xml_input.root_problem(root, {ROOTS[standard]})
+    if problem is None and standard == "RASP":
+        problem = xml_input.missing_attribute(root, "index_incarcare") or xml_input.missing_attribute(root, "message")
+    return (root, None) if problem is None else (None, not_valid(problem))
 
 
 # -- B: fields -----------------------------------------------------------------------------------

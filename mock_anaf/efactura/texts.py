@@ -32,14 +32,8 @@ NOT_EXECUTARE = "CIF introdus= {cif} nu este inregistrat in Registrul RO e-Factu
 RASP_QUOTA = "S-au incarcat deja {n} de mesaje de tip RASP pentru cui={cif} in cursul zilei"
 TOO_BIG = "Marime fisier transmis mai mare de 10 MB."
 # The trailing space after the parser's message is ANAF's [V: SW-EF/upload].
-NOT_VALID = "Fisierul transmis nu este valid. org.xml.sax.SAXParseException; lineNumber: {line}; columnNumber: {column}; {message} "
+NOT_VALID = "Fisierul transmis nu este valid. {sax} "  # {sax}: xml_input.sax_exception, Xerces' wording
 TECHNICAL_ERROR = "A aparut o eroare tehnica. Cod: {code}"  # [V: pattern SW-EF/upload "Cod: XXX"]
-
-# -- Xerces sentences the parser's errors are written as -- [V: Xerces wording, which ANAF's Java stack prints]
-XERCES_END_TAG = 'The element type "{name}" must be terminated by the matching end-tag "</{name}>".'
-XERCES_SAME_ENTITY = "XML document structures must start and end within the same entity."
-XERCES_PROLOG = "Content is not allowed in prolog."
-XERCES_NO_DECLARATION = "cvc-elt.1.a: Cannot find the declaration of element '{name}'."  # [V: SW-EF/upload]
 
 # -- stareMesaj -- [V: SW-EF/staremesaj]
 ID_INCARCARE_NOT_INTEGER = "Id_incarcare introdus= {value} nu este un numar intreg"
