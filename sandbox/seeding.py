@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import requests
 
-from foundation.anaf import EFACTURA, ETRANSPORT, SBS_CALLBACK_PATH, SBS_IMPLICIT_APP_NAME, SERVICE_NAMES, SERVICES
+from foundation.anaf import EFACTURA, ENVIRONMENTS, ETRANSPORT, SBS_CALLBACK_PATH, SBS_IMPLICIT_APP_NAME, SERVICE_NAMES, SERVICES
 from foundation.graphql_client import GraphQLClient, GraphQLError
 from sandbox.manifest import write_manifest
 
@@ -169,6 +169,7 @@ def build_manifest(anaf_url: str, sbs_url: str, demo_url: str, state: SeedState,
             "url": anaf_url,
             "identities": [{"serial": p["serial"], "name": p.get("name"), "cifs": p.get("cifs", [])} for p in people],
             "apps": apps,
+            "api": api_urls(anaf_url),
         },
         "sbs": {
             "url": sbs_url, "accountKey": state.account_key, "serviceKey": state.service_key,
@@ -180,6 +181,12 @@ def build_manifest(anaf_url: str, sbs_url: str, demo_url: str, state: SeedState,
         },
         "demo": {"url": demo_url, "callbacks": callbacks},
     }
+
+
+def api_urls(anaf_url: str) -> dict[str, dict[str, str]]:
+    """Where ANAF's APIs answer on mock ANAF, per environment (SPEC-ANAF-API, "Changes to SPEC.md")."""
+    return {service.name.lower(): {env: anaf_url + service.api_prefix(env) for env in ENVIRONMENTS}
+            for service in SERVICES}
 
 
 def first_tin(people: list[dict[str, Any]]) -> str:

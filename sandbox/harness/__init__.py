@@ -12,11 +12,12 @@ import requests
 
 from foundation.graphql_client import GraphQLError
 from sandbox.harness.anaf import AnafApp, AnafClient, AnafError, AuthorizeResult, ControlPlane, HarnessError
+from sandbox.harness.efactura import Download, Efactura, Status, Uploaded
 from sandbox.harness.sbs import BrokeredAuthorization, SbsClient
 
 __all__ = [
-    "AnafApp", "AnafClient", "AnafError", "AuthorizeResult", "BrokeredAuthorization", "ControlPlane",
-    "GraphQLError", "HarnessError", "SandboxHandle", "SbsClient",
+    "AnafApp", "AnafClient", "AnafError", "AuthorizeResult", "BrokeredAuthorization", "ControlPlane", "Download",
+    "Efactura", "GraphQLError", "HarnessError", "SandboxHandle", "SbsClient", "Status", "Uploaded",
 ]
 
 

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from urllib.parse import parse_qs, urlsplit
 
 import requests
 
 from foundation.anaf import AUTHORIZE_PATH, HELLO_PATH, REVOKE_PATH, SERVICE_NAMES, TOKEN_PATH
 
+if TYPE_CHECKING:
+    from sandbox.harness.efactura import Efactura
 
 
 class HarnessError(AssertionError):
@@ -183,6 +185,12 @@ class AnafClient(ControlPlane):
     def revoke(self, app: AnafApp, token: str) -> requests.Response:
         return self.session.post(f"{self.url}{REVOKE_PATH}", data={"token": token},
                                  auth=(app.client_id, app.client_secret), timeout=10)
+
+    def efactura(self, access_token: str, env: str = "test") -> "Efactura":
+        """e-Factura's API with this bearer token (`/test/` or `/prod/`), and its control plane."""
+        from sandbox.harness.efactura import Efactura
+
+        return Efactura(self.session, self.api_url, self.url, access_token, env)
 
     def hello(self, access_token: str, name: str = "sandbox") -> requests.Response:
         """TestOauth hello with a bearer token: 200 `Hello, "name"` or 403."""

@@ -66,6 +66,11 @@ def test_up_seeds_all_rules_and_keeps_state_across_restart(tmp_path: Path) -> No
         manifest = wait_for_manifest(manifest_path, proc)
         for part in ("anaf", "sbs", "demo"):
             assert requests.get(manifest[part]["url"] + "/healthz", timeout=5).status_code == 200
+        anaf_url = manifest["anaf"]["url"]
+        assert manifest["anaf"]["api"] == {
+            "efactura": {"test": f"{anaf_url}/test/FCTEL/rest", "prod": f"{anaf_url}/prod/FCTEL/rest"},
+            "etransport": {"test": f"{anaf_url}/test/ETRANSPORT/ws/v1", "prod": f"{anaf_url}/prod/ETRANSPORT/ws/v1"}}
+        assert [] in [i["cifs"] for i in manifest["anaf"]["identities"]]  # a certificate without SPV rights
         sbs, demo = manifest["sbs"], manifest["demo"]
         oauth = sbs["url"] + "/ro-anaf-oauth-api/graphql"
         org = sbs["organizationId"]

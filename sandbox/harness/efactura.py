@@ -1,0 +1,190 @@
+"""Driving mock ANAF's e-Factura API from a test (SPEC-ANAF-API §6): upload, status, lists, download, control plane.
+
+Obtained from `AnafClient.efactura(access_token)`. The calls are the ones a real client makes; the
+answers are parsed just enough to assert on (index, state, download id, ZIP entries). The control-plane
+helpers move processing and shape outcomes without waiting.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from sandbox.harness.anaf import HarnessError, _check
+
+API_PATH = "/{env}/FCTEL/rest"
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+
+
+def _attributes(xml: str) -> dict[str, str]:
+    """The root element's attributes and the first `errorMessage` of an ANAF XML answer."""
+    head = xml.split("<header", 1)[1].split(">", 1)[0] if "<header" in xml else ""
+    found = dict(_ATTR.findall(head))
+    error = re.search(r'errorMessage="([^"]*)"', xml)
+    if error:
+        found["errorMessage"] = (error.group(1).replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
+                                 .replace("&#10;", "\n").replace("&amp;", "&"))
+    return found
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    """An upload's answer: the index when accepted, else ANAF's error text."""
+
+    status: int
+    index: str | None
+    error: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Status:
+    """A `stareMesaj` answer: `in prelucrare`, `ok`, `nok`, `XML cu erori nepreluat de sistem`, or an error."""
+
+    state: str | None
+    download_id: str | None
+    error: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Download:
+    """A `descarcare` ZIP opened: the file (invoice or error list) and its detached signature."""
+
+    index: str
+    content: bytes
+    signature: bytes
+    names: tuple[str, ...]
+
+    def verify(self, certificate_pem: str) -> None:
+        """Check the signature as a client would (raises when it does not verify)."""
+        from mock_anaf.efactura.archive import verify
+
+        verify(self.content, self.signature, certificate_pem)
+
+
+class Efactura:
+    """e-Factura with one bearer token in one environment, plus the e-Factura control plane."""
+
+    def __init__(self, session: requests.Session, api_url: str, admin_url: str, access_token: str,
+                 env: str = "test") -> None:
+        self.session = session
+        self.base = api_url.rstrip("/") + API_PATH.format(env=env)
+        self.admin = admin_url.rstrip("/") + "/__admin"
+        self.env = env
+        self.headers = {"Authorization": f"Bearer {access_token}"}
+
+    # -- the API --
+
+    def upload(self, xml: bytes | str, cif: str, standard: str = "UBL", *, b2c: bool = False,
+               extern: bool = False, autofactura: bool = False, executare: bool = False) -> Uploaded:
+        """POST upload (or uploadb2c) with the XML as the raw body."""
+        params = {"standard": standard, "cif": cif}
+        params.update({name: "DA" for name, on in (("extern", extern), ("autofactura", autofactura),
+                                                     ("executare", executare)) if on})
+        body = xml.encode("utf-8") if isinstance(xml, str) else xml
+        answer = self.session.post(f"{self.base}/{'uploadb2c' if b2c else 'upload'}", params=params, data=body,
+                                   headers={**self.headers, "Content-Type": "application/xml"}, timeout=30)
+        text = answer.text
+        found = _attributes(text) if answer.status_code == 200 else {}
+        error = found.get("errorMessage") or (None if answer.status_code == 200 else text)
+        return Uploaded(answer.status_code, found.get("index_incarcare"), error, text)
+
+    def status(self, index: str) -> Status:
+        """GET stareMesaj."""
+        answer = self.session.get(f"{self.base}/stareMesaj", params={"id_incarcare": index}, headers=self.headers,
+                                  timeout=10)
+        found = _attributes(answer.text) if answer.status_code == 200 else {}
+        return Status(found.get("stare"), found.get("id_descarcare"),
+                      found.get("errorMessage") or (None if answer.status_code == 200 else answer.text), answer.text)
+
+    def finish(self, index: str) -> Status:
+        """Reveal the upload's outcome now (control plane `ready_in: 0`), then read its status."""
+        answer = self.session.post(f"{self.admin}/efactura/uploads/{index}", json={"ready_in": 0}, timeout=10)
+        if answer.status_code not in (200, 409):  # 409: already final, nothing to hurry
+            raise HarnessError(f"could not finish upload {index}: HTTP {answer.status_code} {answer.text[:300]}")
+        return self.status(index)
+
+    def messages(self, cif: str, days: int = 1, filtru: str | None = None) -> dict[str, Any]:
+        """GET listaMesajeFactura: `{"mesaje": [...], ...}` or `{"eroare", "titlu"}`."""
+        params = {"zile": str(days), "cif": cif, **({"filtru": filtru} if filtru else {})}
+        return _check(self.session.get(f"{self.base}/listaMesajeFactura", params=params, headers=self.headers,
+                                       timeout=10), "list e-Factura messages")
+
+    def messages_page(self, cif: str, start_ms: int, end_ms: int, page: int = 1,
+                      filtru: str | None = None) -> dict[str, Any]:
+        """GET listaMesajePaginatieFactura."""
+        params = {"startTime": str(start_ms), "endTime": str(end_ms), "cif": cif, "pagina": str(page),
+                  **({"filtru": filtru} if filtru else {})}
+        return _check(self.session.get(f"{self.base}/listaMesajePaginatieFactura", params=params,
+                                       headers=self.headers, timeout=10), "list a page of e-Factura messages")
+
+    def download_raw(self, download_id: str) -> requests.Response:
+        return self.session.get(f"{self.base}/descarcare", params={"id": download_id}, headers=self.headers,
+                                timeout=30)
+
+    def download(self, download_id: str) -> Download:
+        """GET descarcare and open the ZIP; raises HarnessError with ANAF's `eroare` when there is none."""
+        answer = self.download_raw(download_id)
+        if answer.headers.get("Content-Type", "").split(";")[0] != "application/zip":
+            raise HarnessError(f"descarcare {download_id} gave no ZIP: HTTP {answer.status_code} {answer.text[:300]}")
+        with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
+            names = tuple(archive.namelist())
+            index = next(n[: -len(".xml")] for n in names if not n.startswith("semnatura_"))
+            return Download(index, archive.read(f"{index}.xml"), archive.read(f"semnatura_{index}.xml"), names)
+
+    # -- the control plane --
+
+    def signing_cert(self) -> str:
+        """The PEM certificate the downloads' signatures verify with."""
+        answer = self.session.get(f"{self.admin}/efactura/signing-cert", timeout=10)
+        if answer.status_code != 200:
+            raise HarnessError(f"could not read the signing certificate: HTTP {answer.status_code}")
+        return answer.text
+
+    def uploads(self, cif: str | None = None) -> list[dict[str, Any]]:
+        params = {"env": self.env, **({"cif": cif} if cif else {})}
+        return _check(self.session.get(f"{self.admin}/efactura/uploads", params=params, timeout=10), "list uploads")
+
+    def force(self, index: str, outcome: str | None = None, errors: list[str] | None = None,
+              ready_in: float | None = None) -> dict[str, Any]:
+        """Force a pending upload's outcome (`ok`, `nok`, `xml_errors`) and/or when it is revealed."""
+        body: dict[str, Any] = {"env": self.env}
+        if outcome is not None:
+            body["outcome"] = outcome
+        if errors is not None:
+            body["errors"] = errors
+        if ready_in is not None:
+            body["ready_in"] = ready_in
+        return _check(self.session.post(f"{self.admin}/efactura/uploads/{index}", json=body, timeout=10),
+                      f"force upload {index}")
+
+    def arm_next(self, cif: str, outcome: str, errors: list[str] | None = None, times: int = 1) -> dict[str, Any]:
+        """The next ``times`` uploads with ``cif`` end with ``outcome``, whatever they contain."""
+        body = {"env": self.env, "cif": cif, "outcome": outcome, "errors": errors or [], "times": times}
+        return _check(self.session.post(f"{self.admin}/efactura/next-outcomes", json=body, timeout=10),
+                      "arm the next outcomes")
+
+    def inbox(self, seller: str, buyer: str, xml: str | None = None, count: int = 1,
+              ago_seconds: float = 0) -> list[dict[str, Any]]:
+        """Invoices from a phantom supplier to ``buyer``, already `ok` (FACTURA PRIMITA in the buyer's list)."""
+        body: dict[str, Any] = {"env": self.env, "seller": seller, "buyer": buyer, "count": count,
+                                "ago_seconds": ago_seconds}
+        if xml is not None:
+            body["xml"] = xml
+        return _check(self.session.post(f"{self.admin}/efactura/inbox", json=body, timeout=60), "inject invoices")
+
+    def settings(self, **changes: Any) -> dict[str, Any]:
+        """Change API settings at run time (`processing_seconds`, `per_minute`, `quotas={...}`, ...)."""
+        return _check(self.session.put(f"{self.admin}/api-settings", json=changes, timeout=10), "change API settings")
+
+    def forget_quotas(self) -> None:
+        _check(self.session.delete(f"{self.admin}/api-quotas", timeout=10), "forget quotas", (204,))
+
+    def add_taxpayer(self, cif: str, name: str, executare: bool = False) -> dict[str, Any]:
+        body = {"cif": cif, "name": name, "executare": executare}
+        return _check(self.session.post(f"{self.admin}/taxpayers", json=body, timeout=10), "add a taxpayer")
