@@ -1,7 +1,8 @@
 """`make bench` / `python -m bench`: every benchmark of the sandbox, printed as one table.
 
 Against one `anaf-sandbox up` subprocess (free ports, fresh temp data dir): seconds until
-`sandbox.json`, ANAF flows over HTTP (`bench.anaf_flows`), brokered SBS flows (`bench.sbs_flows`),
+`sandbox.json`, ANAF flows over HTTP (`bench.anaf_flows`), e-Factura cycles over HTTP
+(`bench.efactura_cycle`), brokered SBS flows (`bench.sbs_flows`),
 then the sandbox's peak resident memory. Then more cold starts for a median, and flows per second
 in-process (`bench.inprocess`: ANAF's real URLs intercepted, no sockets). Aims from the issue are
 shown beside each number; `--quick` runs fewer flows.
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import anaf_flows, inprocess, sbs_flows, startup
+from bench import anaf_flows, efactura_cycle, inprocess, sbs_flows, startup
 
 Row = tuple[str, str, str, str]  # metric, value, aim, verdict
 
@@ -76,6 +77,13 @@ def main(argv: list[str] | None = None) -> int:
         ]
         rows += flow_rows("ANAF over HTTP", anaf_flows.run(m["anaf"]["url"], flows=flows, concurrency=4,
                                                            server_pid=sandbox.proc.pid))
+        cycle = efactura_cycle.run(m["anaf"]["url"], cycles=flows, server_pid=sandbox.proc.pid)
+        rows += [
+            (f"e-Factura over HTTP: {cycle['cycles']} cycles, 1 thread", f"{cycle['cycles_per_s']} cycles/s",
+             ">= 150 cycles/s", verdict(cycle["cycles_per_s"] >= 150)),
+            ("e-Factura over HTTP: cycle median / p95", f"{cycle['median_ms']} / {cycle['p95_ms']} ms", "", ""),
+            ("e-Factura over HTTP: server CPU per cycle", f"{cycle['server_cpu_ms_per_cycle']} ms", "", ""),
+        ]
         rows += flow_rows("SBS brokered over HTTP", sbs_flows.run(
             flows=max(50, flows // 4), concurrency=4, anaf_url=m["anaf"]["url"], sbs_url=m["sbs"]["url"],
             account_key=m["sbs"]["accountKey"]))
@@ -103,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table(rows)
     print(f"\nmachine: {machine()}")
     print("one flow = authorize (allow, 302 with a code) + code exchanged for JWT access and refresh tokens")
+    print("one e-Factura cycle = upload (sample invoice, new number) + stareMesaj (ok) + descarcare (signed ZIP)")
     print(f"bench took {time.perf_counter() - began:.0f} s")
     return 0
 
