@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlsplit
 import requests
 
 from bench.anaf_flows import cpu_seconds, start_server
+from foundation import anaf
 from bench.timing import measure
 
 CALLBACK = "http://127.0.0.1:9/bench/efactura"
@@ -30,11 +31,11 @@ def access_token(url: str) -> str:
     app = requests.post(f"{url}/portal/api/apps", timeout=10, json={
         "name": "bench-efactura", "callbacks": [CALLBACK], "services": ["EFACTURA"],
         "developer": "bench@anaf-sandbox.example"}).json()
-    hop = requests.post(f"{url}/anaf-oauth2/v1/authorize", allow_redirects=False, timeout=10, data={
+    hop = requests.post(f"{url}{anaf.AUTHORIZE_PATH}", allow_redirects=False, timeout=10, data={
         "response_type": "code", "client_id": app["clientId"], "redirect_uri": CALLBACK, "token_content_type": "jwt",
         "identity": SERIAL, "decision": "allow"})
     code = hop.headers["Location"].split("code=")[1].split("&")[0]
-    tokens = requests.post(f"{url}/anaf-oauth2/v1/token", auth=(app["clientId"], app["clientSecret"]), timeout=10,
+    tokens = requests.post(f"{url}{anaf.TOKEN_PATH}", auth=(app["clientId"], app["clientSecret"]), timeout=10,
                            data={"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK})
     return str(tokens.json()["access_token"])
 
@@ -52,7 +53,8 @@ def run(url: str, cycles: int = 1000, warmup: int = 30, server_pid: int | None =
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     auth = {"Authorization": f"Bearer {token}"}
-    upload_path = "/test/FCTEL/rest/upload?" + urlencode({"standard": "UBL", "cif": CIF})
+    base = anaf.EFACTURA.api_prefix("test")
+    upload_path = f"{base}/{anaf.EFACTURA_UPLOAD}?" + urlencode({"standard": "UBL", "cif": CIF})
 
     def call(method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
         headers = {**auth, "Content-Type": "application/xml"} if body is not None else auth
@@ -64,11 +66,11 @@ def run(url: str, cycles: int = 1000, warmup: int = 30, server_pid: int | None =
         started = time.perf_counter()
         _, sent = call("POST", upload_path, next(bodies))
         index = sent.split(b'index_incarcare="')[1].split(b'"')[0].decode()
-        _, state = call("GET", f"/test/FCTEL/rest/stareMesaj?id_incarcare={index}")
+        _, state = call("GET", f"{base}/{anaf.EFACTURA_STATUS}?id_incarcare={index}")
         if b'stare="ok"' not in state:
             raise RuntimeError(f"stareMesaj for {index}: {state[:200]!r}")
         download_id = state.split(b'id_descarcare="')[1].split(b'"')[0].decode()
-        status, archive = call("GET", f"/test/FCTEL/rest/descarcare?id={download_id}")
+        status, archive = call("GET", f"{base}/{anaf.EFACTURA_DOWNLOAD}?id={download_id}")
         if status != 200 or not archive.startswith(b"PK"):
             raise RuntimeError(f"descarcare {download_id}: HTTP {status}")
         return (time.perf_counter() - started) * 1000

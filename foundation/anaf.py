@@ -73,6 +73,17 @@ SERVICES = (EFACTURA, ETRANSPORT)
 SERVICE_NAMES = tuple(s.name for s in SERVICES)
 
 
+# e-Factura's operations, under `EFACTURA.api_prefix(env)` (SPEC-ANAF-API §6.0).
+EFACTURA_UPLOAD = "upload"
+EFACTURA_UPLOAD_B2C = "uploadb2c"
+EFACTURA_STATUS = "stareMesaj"
+EFACTURA_LIST = "listaMesajeFactura"
+EFACTURA_LIST_PAGED = "listaMesajePaginatieFactura"
+EFACTURA_DOWNLOAD = "descarcare"
+EFACTURA_OPERATIONS = (EFACTURA_UPLOAD, EFACTURA_UPLOAD_B2C, EFACTURA_STATUS, EFACTURA_LIST, EFACTURA_LIST_PAGED,
+                       EFACTURA_DOWNLOAD)
+
+
 def service(name: str) -> Service | None:
     """The service called ``name`` (`EFACTURA`), or None."""
     return next((s for s in SERVICES if s.name == name), None)

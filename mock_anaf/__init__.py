@@ -10,20 +10,26 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
+from foundation import anaf
+from foundation import journal as journaling
+from foundation.admin import create_admin_blueprint
+from foundation.clock import Clock, OffsetClock
+from foundation.faults import FaultInjector
+from foundation.journal import Journal
 from mock_anaf import processing, redirects, taxpayers as taxpayer_registry
+from mock_anaf.anaf_time import spring_timestamp
 from mock_anaf.api import create_api_blueprint
 from mock_anaf.api_admin import create_api_admin_blueprint
 from mock_anaf.api_faults import spring_error
 from mock_anaf.api_paths import create_prefixless_blueprint, is_api_path
-from mock_anaf.anaf_time import spring_timestamp
+from mock_anaf.config import Config, ConfigError
 from mock_anaf.efactura import store as efactura_store
 from mock_anaf.efactura.admin import create_efactura_admin_blueprint
 from mock_anaf.efactura.archive import Signer
 from mock_anaf.efactura.operations import Efactura
 from mock_anaf.efactura.routes import create_efactura_blueprint
-from mock_anaf.gateway import ApiRefusal, Gateway
-from mock_anaf.config import Config, ConfigError
 from mock_anaf.errors import AccessDenied, PortalError, TooLarge
+from mock_anaf.gateway import ApiRefusal, Gateway
 from mock_anaf.grants import Grants, Lifetimes
 from mock_anaf.oauth import create_oauth_blueprint
 from mock_anaf.portal import create_portal_blueprint
@@ -32,12 +38,6 @@ from mock_anaf.registry import Registry
 from mock_anaf.services import FAULT_ENDPOINTS, FAULT_KINDS, Services
 from mock_anaf.store import Store
 from mock_anaf.tokens import SigningKey, TokenMinter
-from foundation import anaf
-from foundation import journal as journaling
-from foundation.admin import create_admin_blueprint
-from foundation.clock import Clock, OffsetClock
-from foundation.faults import FaultInjector
-from foundation.journal import Journal
 
 log = logging.getLogger(__name__)
 

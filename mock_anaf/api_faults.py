@@ -12,9 +12,9 @@ from typing import Callable
 
 from flask import Response, request
 
-from mock_anaf.gateway import too_many
 from foundation import journal
 from foundation.faults import Fault
+from mock_anaf.gateway import too_many
 
 # server_error and delay as everywhere; the rest are the API's own [P; shapes as marked in SPEC §6.11].
 API_FAULT_KINDS = ("server_error", "delay", "technical_error", "waf_reject", "rate_limited", "no_content",

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from foundation import anaf
 from mock_anaf.gateway import forbidden
 
-ENVS = ("test", "prod")
-SERVICE_PREFIXES = ("FCTEL/rest", "ETRANSPORT/ws/v1")
-API_PREFIXES = tuple(f"/{env}/{prefix}/" for env in ENVS for prefix in SERVICE_PREFIXES)
+API_PREFIXES = tuple(service.api_prefix(env) + "/" for env in anaf.ENVIRONMENTS for service in anaf.SERVICES)
 # [I: ts-anaf#2, a fresh token got 403 on https://api.anaf.ro/listaMesajeFactura?...]
-PREFIXLESS = ("upload", "uploadb2c", "stareMesaj", "listaMesajeFactura", "listaMesajePaginatieFactura", "descarcare")
+PREFIXLESS = anaf.EFACTURA_OPERATIONS
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
@@ -33,6 +32,6 @@ def create_prefixless_blueprint() -> Blueprint:
 
     for name in PREFIXLESS:
         bp.add_url_rule(f"/{name}", endpoint=f"root_{name}", view_func=missing_prefix, methods=ALL_METHODS)
-        bp.add_url_rule(f"/FCTEL/rest/{name}", endpoint=f"noenv_{name}", view_func=missing_prefix,
+        bp.add_url_rule(f"/{anaf.EFACTURA.api_root}/{name}", endpoint=f"noenv_{name}", view_func=missing_prefix,
                         methods=ALL_METHODS)
     return bp

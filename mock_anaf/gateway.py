@@ -17,12 +17,12 @@ from typing import Callable
 
 from flask import Response
 
+from foundation import journal
+from foundation.clock import Clock
 from mock_anaf.grants import access_problem
 from mock_anaf.processing import RuntimeSettings
 from mock_anaf.store import Store
 from mock_anaf.tokens import token_hash
-from foundation import journal
-from foundation.clock import Clock
 
 WINDOW_SECONDS = 60.0
 REALM = 'Bearer realm="api.anaf.ro"'  # [P: realm]

@@ -9,10 +9,10 @@ import hmac
 import secrets
 from typing import Any, Callable
 
+from foundation.clock import Clock
 from mock_anaf import validation
 from mock_anaf.errors import Conflict, NotFound, PortalError
 from mock_anaf.store import AppRecord, Identity, Store
-from foundation.clock import Clock
 from mock_anaf.taxpayers import Taxpayer, Taxpayers, plain_cif
 
 # Seeded on a fresh database: a company representative acting for two companies, and a person.

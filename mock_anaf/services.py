@@ -4,6 +4,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from foundation.clock import OffsetClock
+from foundation.faults import FaultInjector
+from foundation.journal import Journal
 from mock_anaf.api_faults import API_FAULT_KINDS
 from mock_anaf.config import Config
 from mock_anaf.efactura.operations import Efactura
@@ -16,9 +19,6 @@ from mock_anaf.registry import Registry
 from mock_anaf.store import Store
 from mock_anaf.taxpayers import Taxpayers
 from mock_anaf.tokens import SigningKey
-from foundation.clock import OffsetClock
-from foundation.faults import FaultInjector
-from foundation.journal import Journal
 
 OAUTH_FAULT_ENDPOINTS = ("authorize", "token", "revoke", "hello")
 API_FAULT_ENDPOINTS = EFACTURA_FAULTS

@@ -7,16 +7,17 @@ from typing import Callable
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from foundation import anaf
+from foundation import journal
+from foundation.faults import Fault, FaultInjector
 from mock_anaf import anaf_time
 from mock_anaf.api_faults import fault_answer
 from mock_anaf.efactura import answers, lists, rules
 from mock_anaf.efactura.operations import Answer, Efactura, UploadRequest, json_answer
 from mock_anaf.gateway import Caller, Gateway
-from foundation import journal
-from foundation.faults import Fault, FaultInjector
 
-ROLE = "EFACTURA"
-PREFIX = "/<any(test, prod):env>/FCTEL/rest"
+ROLE = anaf.EFACTURA.role
+PREFIX = f"/<any({', '.join(anaf.ENVIRONMENTS)}):env>/{anaf.EFACTURA.api_root}"
 FAULT_ENDPOINTS = ("efactura_upload", "efactura_stare", "efactura_lista", "efactura_lista_paginatie",
                    "efactura_descarcare")
 
@@ -75,35 +76,35 @@ def create_efactura_blueprint(efactura: Efactura, gateway: Gateway, faults: Faul
             time.sleep(fault.seconds)  # stored and indexed already: a client that times out leaves an index behind
         return to_response(answer)
 
-    @bp.post(f"{PREFIX}/upload")
+    @bp.post(f"{PREFIX}/{anaf.EFACTURA_UPLOAD}")
     def upload(env: str) -> Response:
         """Upload an invoice (UBL, CN, CII) or a buyer's message (RASP)."""
         return do_upload(env, b2c=False)
 
-    @bp.post(f"{PREFIX}/uploadb2c")
+    @bp.post(f"{PREFIX}/{anaf.EFACTURA_UPLOAD_B2C}")
     def uploadb2c(env: str) -> Response:
         """Upload a B2C invoice: the same checks; the buyer gets no list entry."""
         return do_upload(env, b2c=True)
 
-    @bp.get(f"{PREFIX}/stareMesaj")
+    @bp.get(f"{PREFIX}/{anaf.EFACTURA_STATUS}")
     def stare_mesaj(env: str) -> Response:
         """The state of an upload: `in prelucrare`, `ok`, `nok`, or `XML cu erori nepreluat de sistem`."""
         caller, _, replaced = admit("efactura_stare", stare_error)
         return replaced or to_response(efactura.stare(env, caller, request.args))
 
-    @bp.get(f"{PREFIX}/listaMesajeFactura")
+    @bp.get(f"{PREFIX}/{anaf.EFACTURA_LIST}")
     def lista_mesaje(env: str) -> Response:
         """Messages of a CIF in the last 1–60 days (at most 500)."""
         caller, _, replaced = admit("efactura_lista", list_error)
         return replaced or to_response(efactura.lista(env, caller, request.args))
 
-    @bp.get(f"{PREFIX}/listaMesajePaginatieFactura")
+    @bp.get(f"{PREFIX}/{anaf.EFACTURA_LIST_PAGED}")
     def lista_paginatie(env: str) -> Response:
         """Messages of a CIF in an interval, 500 a page."""
         caller, _, replaced = admit("efactura_lista_paginatie", list_error)
         return replaced or to_response(efactura.paginatie(env, caller, request.args))
 
-    @bp.get(f"{PREFIX}/descarcare")
+    @bp.get(f"{PREFIX}/{anaf.EFACTURA_DOWNLOAD}")
     def descarcare(env: str) -> Response:
         """The ZIP of a message: the invoice (or error list) and its signature."""
         caller, _, replaced = admit("efactura_descarcare", download_error)

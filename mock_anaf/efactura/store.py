@@ -11,8 +11,8 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
-from mock_anaf.processing import Sequences
 from foundation.sqlite import Database
+from mock_anaf.processing import Sequences
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS efactura_uploads (

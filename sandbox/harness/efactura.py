@@ -14,9 +14,9 @@ from typing import Any
 
 import requests
 
+from foundation import anaf
 from sandbox.harness.anaf import HarnessError, _check
 
-API_PATH = "/{env}/FCTEL/rest"
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 
 
@@ -73,7 +73,7 @@ class Efactura:
     def __init__(self, session: requests.Session, api_url: str, admin_url: str, access_token: str,
                  env: str = "test") -> None:
         self.session = session
-        self.base = api_url.rstrip("/") + API_PATH.format(env=env)
+        self.base = api_url.rstrip("/") + anaf.EFACTURA.api_prefix(env)
         self.admin = admin_url.rstrip("/") + "/__admin"
         self.env = env
         self.headers = {"Authorization": f"Bearer {access_token}"}
@@ -87,7 +87,7 @@ class Efactura:
         params.update({name: "DA" for name, on in (("extern", extern), ("autofactura", autofactura),
                                                      ("executare", executare)) if on})
         body = xml.encode("utf-8") if isinstance(xml, str) else xml
-        answer = self.session.post(f"{self.base}/{'uploadb2c' if b2c else 'upload'}", params=params, data=body,
+        answer = self.session.post(f"{self.base}/{anaf.EFACTURA_UPLOAD_B2C if b2c else anaf.EFACTURA_UPLOAD}", params=params, data=body,
                                    headers={**self.headers, "Content-Type": "application/xml"}, timeout=30)
         text = answer.text
         found = _attributes(text) if answer.status_code == 200 else {}
@@ -96,7 +96,7 @@ class Efactura:
 
     def status(self, index: str) -> Status:
         """GET stareMesaj."""
-        answer = self.session.get(f"{self.base}/stareMesaj", params={"id_incarcare": index}, headers=self.headers,
+        answer = self.session.get(f"{self.base}/{anaf.EFACTURA_STATUS}", params={"id_incarcare": index}, headers=self.headers,
                                   timeout=10)
         found = _attributes(answer.text) if answer.status_code == 200 else {}
         return Status(found.get("stare"), found.get("id_descarcare"),
@@ -112,7 +112,7 @@ class Efactura:
     def messages(self, cif: str, days: int = 1, filtru: str | None = None) -> dict[str, Any]:
         """GET listaMesajeFactura: `{"mesaje": [...], ...}` or `{"eroare", "titlu"}`."""
         params = {"zile": str(days), "cif": cif, **({"filtru": filtru} if filtru else {})}
-        return _check(self.session.get(f"{self.base}/listaMesajeFactura", params=params, headers=self.headers,
+        return _check(self.session.get(f"{self.base}/{anaf.EFACTURA_LIST}", params=params, headers=self.headers,
                                        timeout=10), "list e-Factura messages")
 
     def messages_page(self, cif: str, start_ms: int, end_ms: int, page: int = 1,
@@ -120,11 +120,11 @@ class Efactura:
         """GET listaMesajePaginatieFactura."""
         params = {"startTime": str(start_ms), "endTime": str(end_ms), "cif": cif, "pagina": str(page),
                   **({"filtru": filtru} if filtru else {})}
-        return _check(self.session.get(f"{self.base}/listaMesajePaginatieFactura", params=params,
+        return _check(self.session.get(f"{self.base}/{anaf.EFACTURA_LIST_PAGED}", params=params,
                                        headers=self.headers, timeout=10), "list a page of e-Factura messages")
 
     def download_raw(self, download_id: str) -> requests.Response:
-        return self.session.get(f"{self.base}/descarcare", params={"id": download_id}, headers=self.headers,
+        return self.session.get(f"{self.base}/{anaf.EFACTURA_DOWNLOAD}", params={"id": download_id}, headers=self.headers,
                                 timeout=30)
 
     def download(self, download_id: str) -> Download:
