@@ -1,4 +1,4 @@
-"""Mock SBS: Account API, Organizations and RO ANAF OAuth GraphQL services."""
+"""Mock SBS: Account API, Organizations, RO ANAF OAuth, RO e-Factura and RO e-Transport GraphQL services."""
 from __future__ import annotations
 
 import logging
@@ -10,6 +10,7 @@ from foundation import journal as journaling
 from foundation.admin import create_admin_blueprint
 from foundation.clock import Clock
 
+from mock_sbs.anaf_api import AnafApi
 from mock_sbs.anaf_client import AnafGateway
 from mock_sbs.config import Config
 from mock_sbs.routes import create_blueprint
@@ -22,13 +23,14 @@ GRAPHQL_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"
 
 
 def create_app(config: Config | None = None, *, anaf_client: AnafGateway | None = None,
-               base_clock: Clock | None = None) -> Flask:
-    """Build mock SBS. Tests may pass a fake ``anaf_client`` and a fixed ``base_clock`` under the service clock."""
+               base_clock: Clock | None = None, anaf_api: AnafApi | None = None) -> Flask:
+    """Build mock SBS. Tests may pass a fake ``anaf_client`` (OAuth), ``anaf_api`` (e-Factura/e-Transport) and a
+    fixed ``base_clock`` under the service clock."""
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]  # answers keep the document's field order
-    services = Services.build(config, anaf=anaf_client, base_clock=base_clock)
+    services = Services.build(config, anaf=anaf_client, base_clock=base_clock, anaf_api=anaf_api)
     app.extensions["mock_sbs"] = services
     app.extensions["sandbox.shutdown"] = services.shutdown
     journaling.install(app, services.journal)

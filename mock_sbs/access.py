@@ -17,7 +17,9 @@ from mock_sbs.store import Store
 ACCOUNT_API = "account-api"
 ORGANIZATIONS_API = "organizations-api"
 RO_ANAF_OAUTH_API = "ro-anaf-oauth-api"
-SERVICE_APIS = (ORGANIZATIONS_API, RO_ANAF_OAUTH_API)
+RO_EFACTURA_API = "ro-efactura-api"
+RO_ETRANSPORT_API = "ro-etransport-api"
+SERVICE_APIS = (ORGANIZATIONS_API, RO_ANAF_OAUTH_API, RO_EFACTURA_API, RO_ETRANSPORT_API)
 MAX_KEY_LENGTH = 512
 
 
@@ -44,7 +46,8 @@ def new_key(prefix: str, token: Callable[[], str]) -> str:
 def parse_scope(scope: str | None) -> tuple[str, ...] | None:
     """The services a key scope names (empty → all services), or None if it names an unknown one.
 
-    A scope is a space- or comma-separated list of `organizations-api` and `ro-anaf-oauth-api`.
+    A scope is a space- or comma-separated list of `organizations-api`, `ro-anaf-oauth-api`, `ro-efactura-api`
+    and `ro-etransport-api`.
     """
     names = tuple(dict.fromkeys(n for n in re.split(r"[\s,]+", scope or "") if n))
     if any(n not in SERVICE_APIS for n in names):

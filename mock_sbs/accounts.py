@@ -9,7 +9,7 @@ from typing import Any, Callable, Mapping, NoReturn
 
 from foundation.clock import Clock
 
-from mock_sbs.access import Caller, hash_key, new_key, parse_scope
+from mock_sbs.access import SERVICE_APIS, Caller, hash_key, new_key, parse_scope
 from mock_sbs.errors import BadUserInput, NotFound
 from mock_sbs.implicit import ImplicitSecrets
 from mock_sbs.model import AccessKey, AnafScope, AppRecord, ClientSecret, ServiceSettings, Tenant
@@ -126,8 +126,8 @@ class Accounts:
         problems = []
         names = parse_scope(scope)
         if names is None:
-            problems.append(FieldProblem("input.scope", "must list services among organizations-api and "
-                                                        "ro-anaf-oauth-api (empty means all)"))
+            problems.append(FieldProblem("input.scope", "must list services among "
+                                                        f"{', '.join(SERVICE_APIS)} (empty means all)"))
         if description is not None and len(description) > MAX_DESCRIPTION:
             problems.append(FieldProblem("input.description", f"must be at most {MAX_DESCRIPTION} characters"))
         if problems:

@@ -19,6 +19,7 @@ from mock_sbs.anaf_client import AnafGateway, HelloAnswer
 from mock_sbs.errors import (
     AccessDenied,
     AnafError,
+    AuthorizationRequired,
     BadUserInput,
     NeedsReauthorization,
     NotFound,
@@ -230,6 +231,36 @@ class Brokering:
             except SbsError:
                 done["failed"] += 1
         return done
+
+    def usable(self, tenant_id: str, organization_id: str, scope: AnafScope) -> Authorization:
+        """The authorization of (organization, scope) with a live access token, refreshed first when it is due
+        (with the same secret set, SPEC §3.4); AUTHORIZATION_REQUIRED when there is none or it needs a new one."""
+        found = self.store.list_authorizations(tenant_id, organization_id, scope)
+        where = f"organization {organization_id} and scope {scope.value}"
+        if not found:
+            raise AuthorizationRequired(f"There is no ANAF authorization for {where}: run an authorization "
+                                        "(generateAuthorizationRequest) first.", organizationId=organization_id,
+                                        scope=scope.value)
+        auth = found[0]
+        status, message = shown_status(auth, self.clock.now())
+        if status != ACTIVE:
+            raise AuthorizationRequired(f"The ANAF authorization for {where} needs a new authorization: {message}",
+                                        organizationId=organization_id, scope=scope.value, authorizationId=auth.id)
+        if not refresh_due(auth.access_expires_at, self.clock.now(), self.refresh_margin):
+            return auth
+        try:
+            return self._refresh(auth)
+        except NeedsReauthorization as exc:
+            raise AuthorizationRequired(f"The ANAF authorization for {where} needs a new authorization: "
+                                        f"{exc.message}", organizationId=organization_id, scope=scope.value,
+                                        authorizationId=auth.id) from None
+        except AnafError as exc:
+            after = self.store.get_authorization(auth.id, None)
+            if after is not None and after.status == NEEDS_REAUTHORIZATION:  # ANAF refused the refresh itself
+                raise AuthorizationRequired(f"The ANAF authorization for {where} needs a new authorization: "
+                                            f"{exc.message}", organizationId=organization_id, scope=scope.value,
+                                            authorizationId=auth.id, **exc.extensions) from None
+            raise
 
     def uses_test_environment(self, auth: Authorization) -> bool:
         """Whether the app's `roAnafXUseTestEnvironment` is on for this authorization's service."""

@@ -34,6 +34,7 @@ class Config:
     max_body_bytes: int = 256 * 1024
     anaf_timeout: float = 10.0
     pending_request_ttl: float = 600.0
+    stare_daily_quota: int = 100
 
     def __post_init__(self) -> None:
         if (self.implicit_client_id is None) != (self.implicit_client_secret is None):
@@ -41,6 +42,8 @@ class Config:
         for name in ("refresh_margin", "refresh_sweep_interval", "anaf_timeout", "pending_request_ttl"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{ENV_PREFIX}{name.upper()} must be 0 or more")
+        if self.stare_daily_quota < 1:
+            raise ConfigError(f"{ENV_PREFIX}STARE_DAILY_QUOTA must be at least 1")
         if self.max_body_bytes < 1024:
             raise ConfigError(f"{ENV_PREFIX}MAX_BODY_BYTES must be at least 1024")
         for name in ("public_url", "anaf_url", "anaf_api_url"):

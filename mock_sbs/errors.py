@@ -89,3 +89,17 @@ class NeedsReauthorization(SbsError):
 
     code = "NEEDS_REAUTHORIZATION"
     status_code = 409
+
+
+class AuthorizationRequired(SbsError):
+    """An organization has no usable ANAF authorization for a scope: none, or one that needs a new authorization."""
+
+    code = "AUTHORIZATION_REQUIRED"
+    status_code = 409
+
+
+class QuotaExceeded(SbsError):
+    """SBS did not call ANAF because that would go over one of ANAF's daily quotas (SPEC-ANAF-API §6.2)."""
+
+    code = "QUOTA_EXCEEDED"
+    status_code = 429

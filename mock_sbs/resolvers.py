@@ -38,6 +38,9 @@ class Domain:
     brokering: Brokering
     api_url: str
     now: Callable[[], float]
+    invoices: Any = None
+    declarations: Any = None
+    api_calls: Any = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from foundation import anaf
 from foundation import journal as journaling
 
-from mock_sbs.access import ACCOUNT_API, ORGANIZATIONS_API, RO_ANAF_OAUTH_API, authenticate
+from mock_sbs.access import (
+    ACCOUNT_API,
+    ORGANIZATIONS_API,
+    RO_ANAF_OAUTH_API,
+    RO_EFACTURA_API,
+    RO_ETRANSPORT_API,
+    authenticate,
+)
 from mock_sbs.console import examples
 from mock_sbs.errors import BadUserInput, PayloadTooLarge, SbsError
 from mock_sbs.graphql_api import error_body, execute, read_operation
@@ -19,7 +26,9 @@ from mock_sbs.services import Services
 
 TITLES = {ACCOUNT_API: ("Account API", "account access key"),
           ORGANIZATIONS_API: ("Organizations service", "service access key"),
-          RO_ANAF_OAUTH_API: ("RO ANAF OAuth service", "service access key")}
+          RO_ANAF_OAUTH_API: ("RO ANAF OAuth service", "service access key"),
+          RO_EFACTURA_API: ("RO e-Factura service", "service access key"),
+          RO_ETRANSPORT_API: ("RO e-Transport service", "service access key")}
 
 
 def with_query(url: str, **params: str) -> str:

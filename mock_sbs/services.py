@@ -11,9 +11,15 @@ from foundation.journal import Journal
 
 from mock_sbs.access import hash_key
 from mock_sbs.accounts import Accounts
+from mock_sbs.anaf_api import AnafApi, HttpAnafApi
 from mock_sbs.anaf_client import AnafGateway, HttpAnafGateway
+from mock_sbs.api_calls import ApiServices
+from mock_sbs.api_records import Records
+from mock_sbs.api_resolvers import build_api_schemas
 from mock_sbs.authorizations import Brokering
 from mock_sbs.config import Config
+from mock_sbs.efactura import Invoices
+from mock_sbs.etransport import Declarations
 from mock_sbs.graphql_api import DocumentCache
 from mock_sbs.implicit import ImplicitSecrets
 from mock_sbs.model import ClientSecret
@@ -49,8 +55,9 @@ class Services:
     _sweeper: threading.Thread | None = None
 
     @classmethod
-    def build(cls, config: Config, anaf: AnafGateway | None = None, base_clock: Clock | None = None) -> "Services":
-        """Wire a mock SBS for ``config``; tests may pass a fake ANAF and a base clock."""
+    def build(cls, config: Config, anaf: AnafGateway | None = None, base_clock: Clock | None = None,
+              anaf_api: AnafApi | None = None) -> "Services":
+        """Wire a mock SBS for ``config``; tests may pass a fake ANAF (OAuth and API) and a base clock."""
         clock = OffsetClock(base_clock)
         journal = Journal("sbs", clock, notes=("scope", "secret_source", "rule"))
         store = Store(config.data_dir)
@@ -62,9 +69,13 @@ class Services:
         brokering = Brokering(store, anaf, implicit, clock, new_id=new_id, new_state=new_token,
                               anaf_url=config.anaf_url, sbs_callback=config.callback_url,
                               refresh_margin=config.refresh_margin, pending_ttl=config.pending_request_ttl)
+        api_calls = ApiServices(store, Records(store.db), brokering,
+                                anaf_api or HttpAnafApi(journal, config.anaf_timeout), clock, config.api_url, new_id,
+                                config.stare_daily_quota)
         domain = Domain(Accounts(store, clock, implicit, new_id, new_token), Organizations(store, clock, new_id),
-                            brokering, config.api_url, clock.now)
-        documents = {endpoint: DocumentCache(schema) for endpoint, schema in build_schemas().items()}
+                        brokering, config.api_url, clock.now, Invoices(api_calls), Declarations(api_calls), api_calls)
+        schemas = {**build_schemas(), **build_api_schemas()}
+        documents = {endpoint: DocumentCache(schema) for endpoint, schema in schemas.items()}
         services = cls(config, clock, journal, store, anaf, domain, documents)
         services.ensure_bootstrap_account()
         return services

@@ -12,6 +12,8 @@ from typing import Any, Callable
 
 from foundation.sqlite import Database
 
+from mock_sbs.api_records import RECORDS_SCHEMA
+
 from mock_sbs.model import (
     AccessKey,
     AnafScope,
@@ -63,7 +65,7 @@ CREATE TABLE IF NOT EXISTS authorizations (
     status_message TEXT, created_at REAL NOT NULL, updated_at REAL NOT NULL,
     UNIQUE (organization_id, scope));
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+""" + RECORDS_SCHEMA
 
 ACTIVE = "ACTIVE"
 NEEDS_REAUTHORIZATION = "NEEDS_REAUTHORIZATION"

@@ -9,8 +9,9 @@ from flask.testing import FlaskClient
 
 from mock_sbs import create_app
 from mock_sbs.config import Config
-from tests.support.fake_anaf import FakeAnaf
 from foundation.clock import FixedClock
+from tests.support.fake_anaf import FakeAnaf
+from tests.support.fake_anaf_api import FakeAnafApi
 
 ACCOUNT_KEY = "sbs_acc_contract-test-key"
 SBS_URL = "http://sbs.test"
@@ -27,6 +28,7 @@ class Sbs:
     anaf: FakeAnaf
     clock: FixedClock
     app: Any
+    api: FakeAnafApi | None = None
 
     def post(self, endpoint: str, key: str | None, query: str, variables: dict[str, Any] | None = None,
              **extra: Any) -> Any:
@@ -92,11 +94,12 @@ def sbs() -> Sbs:
     anaf.register("main-id", "main-secret", MAIN_CALLBACK)
     anaf.register("branch-id", "branch-secret", BRANCH_CALLBACK)
     anaf.register("implicit-id", "implicit-secret", SBS_CALLBACK)
+    api = FakeAnafApi(anaf)
     app = create_app(Config(public_url=SBS_URL, bootstrap_account_key=ACCOUNT_KEY, refresh_sweep_interval=0,
                             implicit_client_id="implicit-id", implicit_client_secret="implicit-secret",
-                            max_body_bytes=16 * 1024), anaf_client=anaf, base_clock=clock)
+                            max_body_bytes=16 * 1024), anaf_client=anaf, base_clock=clock, anaf_api=api)
     try:
-        yield Sbs(app.test_client(), anaf, clock, app)
+        yield Sbs(app.test_client(), anaf, clock, app, api)
     finally:
         app.extensions["sandbox.shutdown"]()
 
