@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from mock_sbs.access import ACCOUNT_API, ORGANIZATIONS_API, RO_ANAF_OAUTH_API
+from mock_sbs.api_console import api_examples
 
 # The seed's documents, character for character ("Configure ANAF OAuth 2.0 secrets").
 SEED_IMPLICIT = """mutation updateApp ($id:ID!,$input:UpdateAppInput!) {
@@ -122,4 +123,4 @@ def examples() -> list[dict[str, Any]]:
         {"title": "RO ANAF OAuth: revoke and delete", "endpoint": RO_ANAF_OAUTH_API,
          "query": "mutation deleteAuthorization($id: ID!) {\n  deleteAuthorization(id: $id) { id revoked revokeError }\n}",
          "variables": {"id": "YOUR_AUTHORIZATION_ID"}},
-    ]
+    ] + api_examples()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import io
 import zipfile
 from pathlib import Path
@@ -255,3 +256,16 @@ def test_nothing_answered_or_journaled_holds_a_token(sbs, authorized) -> None:
     entry = sbs.journal("/ro-efactura-api/graphql")[0]
     assert (entry["client_id"], entry["scope"], entry["secret_source"]) == ("main-id", "EFACTURA", "MAIN")
 
+
+
+def test_console_examples_fit_the_schemas_and_run(sbs, authorized) -> None:
+    from mock_sbs.api_console import api_examples
+
+    page = sbs.client.get("/console").get_data(as_text=True)
+    assert "RO e-Factura: upload an invoice" in page and 'value="ro-etransport-api"' in page
+    for example in api_examples():
+        text = json.dumps(example["variables"]).replace("YOUR_ORGANIZATION_ID", authorized["org"])
+        answer = sbs.post(example["endpoint"], authorized["key"], example["query"], json.loads(text))
+        codes = [e["extensions"]["code"] for e in answer.get_json().get("errors", [])]
+        assert codes in ([], ["NOT_FOUND"], ["AUTHORIZATION_REQUIRED"]), (example["title"], answer.get_json())
+    assert sbs.client.get("/ro-efactura-api/graphql").status_code == 200
