@@ -8,12 +8,14 @@ from pathlib import Path
 from flask import Flask, Response, jsonify
 
 from demo_app import errors, sessions
+from demo_app.api_client import ApiClient, HttpApiClient
 from demo_app.config import Config
 from demo_app.services import Services
 from demo_app.journals import HttpJournals, JournalReader
 from demo_app.sbs_client import HttpSbsClient, SbsClient
+from demo_app.sends import Sending, Sends
 from demo_app.store import Store
-from demo_app.views import authorizations, flows, pages
+from demo_app.views import authorizations, flows, pages, sending
 from foundation import journal as journaling
 from foundation.admin import create_admin_blueprint
 from foundation.clock import OffsetClock
@@ -23,9 +25,10 @@ SERVICE = "demo"
 
 
 def create_app(
-    config: Config | None = None, *, sbs: SbsClient | None = None, journals: JournalReader | None = None
+    config: Config | None = None, *, sbs: SbsClient | None = None, journals: JournalReader | None = None,
+    api: ApiClient | None = None,
 ) -> Flask:
-    """Build the demo app; tests may pass a fake ``sbs`` client and ``journals`` reader."""
+    """Build the demo app; tests may pass a fake ``sbs`` client, ``journals`` reader and ``api`` client."""
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config.update(
@@ -47,6 +50,12 @@ def create_app(
         journals = HttpJournals(journal, {"sbs": config.sbs_url, "anaf": config.anaf_url})
     services = Services(config, sbs, store, journals, journal, clock, lambda: secrets.token_urlsafe(9))
     app.extensions["demo"] = services
+    if api is None:
+        api = HttpApiClient(
+            HttpSbsClient(config.sbs_url, journal=journal, account_key=config.account_key,
+                          service_key=config.service_key, app_id=config.app_id,
+                          organization_id=config.organization_id, timeout=config.sbs_timeout),
+            journal, config.organization_id, config.anaf_url, config.sbs_timeout)
     app.extensions["sandbox.shutdown"] = store.close
 
     journaling.install(app, journal)
@@ -56,6 +65,7 @@ def create_app(
     app.register_blueprint(pages.create_blueprint(services))
     app.register_blueprint(flows.create_blueprint(services))
     app.register_blueprint(authorizations.create_blueprint(services))
+    app.register_blueprint(sending.create_blueprint(services, Sending(api, Sends(store.db))))
     app.register_blueprint(create_admin_blueprint(journal, clock, store.reset))
 
     @app.context_processor

@@ -25,6 +25,8 @@ KEY_SETTINGS = {
     ACCOUNT_API: ("account_key", "DEMO_ACCOUNT_KEY", "account access key"),
     ORGANIZATIONS_API: ("service_key", "DEMO_SERVICE_KEY", "service access key"),
     OAUTH_API: ("service_key", "DEMO_SERVICE_KEY", "service access key"),
+    "/ro-efactura-api/graphql": ("service_key", "DEMO_SERVICE_KEY", "service access key"),
+    "/ro-etransport-api/graphql": ("service_key", "DEMO_SERVICE_KEY", "service access key"),
 }
 
 

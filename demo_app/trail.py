@@ -7,14 +7,19 @@ minus `duration_ms`). No Flask, no I/O.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
-from foundation.anaf import AUTHORIZE_PATH
+from foundation.anaf import AUTHORIZE_PATH, SERVICES, TEST_OAUTH_ROOT
 
-LANES = ("browser", "demo", "sbs", "anaf")
-LANE_TITLES = {"browser": "Browser", "demo": "Demo app", "sbs": "SBS", "anaf": "ANAF"}
+LANES = ("browser", "demo", "sbs", "anaf", "api")
+LANE_TITLES = {"browser": "Browser", "demo": "Demo app", "sbs": "SBS", "anaf": "ANAF", "api": "ANAF API"}
+# The calls a token carries (api.anaf.ro on the real side): TestOauth, e-Factura, e-Transport. Mock ANAF serves
+# them with its OAuth endpoints, so they are in its journal; the drawing gives them their own lane.
+_API_ROOTS = "|".join(re.escape(s.api_root) for s in SERVICES)
+API_PATH = re.compile(rf"^({re.escape(TEST_OAUTH_ROOT)}/|/(test|prod)/({_API_ROOTS})/)")
 # Slack when pairing a caller's "out" entry with the callee's "in" entry: both clocks are this machine's.
 PAIRING_SLACK = 0.05
 
@@ -35,7 +40,7 @@ class Step:
 
     @property
     def columns(self) -> tuple[int, int]:
-        """Grid lines the arrow spans, on an 8-column grid where lane k's lifeline is line 2k+2."""
+        """Grid lines the arrow spans, on a 10-column grid where lane k's lifeline is line 2k+2."""
         a, b = LANES.index(self.source), LANES.index(self.target)
         return 2 * min(a, b) + 2, 2 * max(a, b) + 2
 
@@ -72,6 +77,8 @@ def caller_of(service: str, entry: Mapping[str, Any]) -> str:
     if peer is not None:
         return peer
     path = str(entry.get("path", ""))
+    if service == "api":
+        return "sbs"
     if service == "sbs" and path.endswith("/graphql"):
         return "demo"
     if service == "anaf" and not path.startswith((AUTHORIZE_PATH, "/portal")):
@@ -89,15 +96,18 @@ def _end(entry: Mapping[str, Any]) -> float:
 
 def build_trail(journals: Mapping[str, Iterable[Mapping[str, Any]]], until: float | None = None) -> list[Step]:
     """The arrows of ``journals`` (lane → entries), oldest first, leaving out calls that started after ``until``."""
-    entries = {lane: [e for e in items if until is None or _start(e) <= until] for lane, items in journals.items()}
+    entries = _with_api_lane({lane: [e for e in items if until is None or _start(e) <= until]
+                              for lane, items in journals.items()})
     paired: set[tuple[str, int]] = set()
     steps: list[Step] = []
     for lane, items in entries.items():
         for entry in items:
             if entry.get("direction") != "out":
                 continue
-            target = lane_of(entry.get("target")) or "anaf"
             path = urlsplit(str(entry.get("path", ""))).path or str(entry.get("path", ""))
+            target = lane_of(entry.get("target")) or "anaf"
+            if target == "anaf" and API_PATH.match(path):
+                target = "api"
             twin = _find_twin(entries.get(target, []), entry, path, paired, target)
             facts = dict(entry)
             if twin is not None:
@@ -115,6 +125,15 @@ def build_trail(journals: Mapping[str, Iterable[Mapping[str, Any]]], until: floa
                               entry.get("error")))
     steps.sort(key=lambda s: s.started)
     return steps
+
+
+def _with_api_lane(entries: dict[str, list[Mapping[str, Any]]]) -> dict[str, list[Mapping[str, Any]]]:
+    """ANAF's journal split in two: the calls received on its API paths go to the "api" lane."""
+    anaf = entries.get("anaf", [])
+    split = dict(entries)
+    split["anaf"] = [e for e in anaf if not API_PATH.match(str(e.get("path", "")))]
+    split["api"] = list(entries.get("api", [])) + [e for e in anaf if API_PATH.match(str(e.get("path", "")))]
+    return split
 
 
 def _find_twin(candidates: list[Mapping[str, Any]], out: Mapping[str, Any], path: str,
@@ -140,3 +159,11 @@ def _detail(entry: Mapping[str, Any]) -> str | None:
         if value and f"{title} {value}" not in facts:
             facts.append(f"{title} {value}")
     return ", ".join(facts) or None
+
+
+def api_calls(journals: Mapping[str, Iterable[Mapping[str, Any]]]) -> list[dict[str, Any]]:
+    """The calls ANAF's API received, as its own journal shows them: operation path, status, and the client id of
+    the token that carried each (mock ANAF reads it from the bearer token, SPEC-ANAF-API §6.11)."""
+    return [{"method": e.get("method"), "path": e.get("path"), "status": e.get("status"),
+             "client_id": e.get("client_id")}
+            for e in journals.get("anaf", []) if e.get("direction") != "out" and API_PATH.match(str(e.get("path", "")))]
