@@ -127,12 +127,12 @@ class HttpApiClient:
         try:
             answer = response.json()
         except ValueError:
-            answer = {}
-        if response.status_code >= 400 or not isinstance(answer, dict):
+            answer = None
+        if response.status_code >= 400 or answer is None:
             message = (answer.get("error_description") if isinstance(answer, dict) else None) or response.text[:300]
             raise SbsError("inbox", [ErrorEntry(f"mock ANAF's control plane answered {response.status_code}: "
                                                 f"{message}", "ANAF_CONTROL_PLANE")])
-        return answer
+        return {"uploads": answer if isinstance(answer, list) else [answer]}
 
     def _journal(self, url: str, status: int, started: float, error: str | None) -> None:
         self.journal.record(method="POST", path=url, status=status, direction="out", target="anaf",
