@@ -34,7 +34,26 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--data-dir", type=Path, default=Path(".sandbox"))
     seed.add_argument("--account-key", required=True,
                       help="the key mock SBS was started with (SBS_BOOTSTRAP_ACCOUNT_KEY)")
+    desktop = commands.add_parser("desktop-demo", help="play a desktop app: authorize through SBS's default callback "
+                                                       "and send a sample invoice through SBS")
+    desktop.add_argument("--data-dir", type=Path, default=Path(".sandbox"),
+                         help="the running sandbox's data dir, with its sandbox.json (default .sandbox)")
+    desktop.add_argument("--manifest", type=Path, help="a sandbox.json elsewhere")
+    desktop.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the authorization (300)")
+    desktop.add_argument("--poll", type=float, default=1.0, help="seconds between two questions to SBS (1)")
+    desktop.add_argument("--no-browser", action="store_true", help="only print the authorization URL")
     return parser
+
+
+def desktop_demo(args: argparse.Namespace) -> int:
+    """`anaf-sandbox desktop-demo`: see sandbox/desktop_demo.py."""
+    from sandbox import desktop_demo as program
+
+    if args.timeout <= 0 or args.poll <= 0:
+        print("anaf-sandbox desktop-demo: --timeout and --poll must be more than 0", file=sys.stderr)
+        return 2
+    return program.main(args.manifest or args.data_dir, args.data_dir, open_browser=not args.no_browser,
+                        timeout=args.timeout, poll=args.poll)
 
 
 def seed(args: argparse.Namespace) -> int:
@@ -84,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "seed":
         return seed(args)
+    if args.command == "desktop-demo":
+        return desktop_demo(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("waitress").setLevel(logging.WARNING)
     options = Options(

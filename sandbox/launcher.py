@@ -22,7 +22,7 @@ from sandbox.manifest import write_manifest
 log = logging.getLogger(__name__)
 
 # Files of ours in a data dir; `--fresh` removes only these, never anything else a user keeps there.
-OWN_FILES = ("anaf*", "sbs*", "demo*", seeding.SEED_NAME, "sandbox.json", "sandbox.json.tmp")
+OWN_FILES = ("anaf*", "sbs*", "demo*", "desktop-demo*", seeding.SEED_NAME, "sandbox.json", "sandbox.json.tmp")
 
 
 @dataclass(frozen=True)
