@@ -74,3 +74,22 @@ def test_another_tenant_sees_no_declaration(sbs, brokered) -> None:
     assert sbs.error("ro-etransport-api", other_key, READ, {"id": sent["id"]})["extensions"]["code"] == "NOT_FOUND"
     assert sbs.error("ro-etransport-api", other_key, LIST, {"org": brokered["org"]})["extensions"]["code"] == \
         "NOT_FOUND"
+
+
+def test_every_field_of_the_two_schemas_says_what_it_is() -> None:
+    from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
+
+    from mock_sbs.api_resolvers import build_api_schemas
+
+    missing = []
+    for endpoint, schema in build_api_schemas().items():
+        for name, kind in schema.type_map.items():
+            if name.startswith("__"):
+                continue
+            if isinstance(kind, (GraphQLObjectType, GraphQLInputObjectType)):
+                missing += [f"{endpoint} {name}.{f}" for f, field in kind.fields.items() if not field.description]
+            if isinstance(kind, GraphQLEnumType):
+                missing += [f"{endpoint} {name}.{v}" for v, value in kind.values.items() if not value.description]
+    assert missing == []
+    for schema in build_api_schemas().values():
+        assert "ANAF allows 100 `stareMesaj` calls per upload and calendar day" in (schema.description or "")
