@@ -1,4 +1,4 @@
-"""The README's tutorial, steps 2 to 6, clicked through as a learner does it: register an app on mock ANAF's
+"""The README's tutorial, steps 2 to 7, clicked through as a learner does it: register an app on mock ANAF's
 portal, enter its secret with the SBS console, authorize through the demo, then break it on purpose; and every
 demo page at a phone's width."""
 from __future__ import annotations
@@ -36,7 +36,7 @@ def register_app_on_the_portal(page, anaf: str, callback: str) -> tuple[str, str
     return client_id.group(1), client_secret.group(1)
 
 
-def test_tutorial_steps_2_to_6(page, manifest):
+def test_tutorial_steps_2_to_7(page, manifest):
     demo, callback = manifest["demo"]["url"], f"{manifest['demo']['url']}/anaf/callback/my-erp"
     client_id, client_secret = register_app_on_the_portal(page, manifest["anaf"]["url"], callback)
 
@@ -80,6 +80,22 @@ def test_tutorial_steps_2_to_6(page, manifest):
     expect(authorization.get_by_test_id("status")).to_have_text("NEEDS_REAUTHORIZATION")
     authorization.get_by_test_id("reconnect").click()
     expect(page.get_by_test_id("card-efactura-omitted")).to_be_visible()
+    assert client_secret not in page.content()
+
+    # Step 7: the secret back with step 4's document, Refresh now, then an invoice carried by that client's token.
+    page.goto(manifest["sbs"]["consoleUrl"])
+    page.get_by_label("Example").select_option(label="Seed: additional ANAF secrets")
+    page.get_by_label("Variables (JSON)").fill(json.dumps(variables))
+    page.get_by_role("button", name="Run").click()
+    expect(page.locator("#answer")).to_contain_text(callback)
+    page.goto(f"{demo}/authorizations")
+    page.get_by_test_id("authorization-efactura").get_by_role("button", name="Refresh now").click()
+    expect(page.get_by_test_id("authorization-efactura").get_by_test_id("status")).to_have_text("ACTIVE")
+    page.get_by_test_id("sends-efactura").get_by_role("button", name="Send a sample invoice").click()
+    expect(page.get_by_test_id("send-status")).to_have_text("OK", timeout=20_000)
+    assert page.get_by_test_id("send-client-id").inner_text() == client_id
+    expect(page.get_by_test_id("anaf-api-calls")).to_contain_text(f"token of client {client_id}")
+    expect(page.get_by_test_id("trail")).to_contain_text(f"client {client_id}")
     assert client_secret not in page.content()
 
 
