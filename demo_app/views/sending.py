@@ -32,7 +32,12 @@ def create_blueprint(demo: Services, sending: Sending) -> Blueprint:
             abort(404, description="The demo sends a sample invoice, a broken invoice or a sample declaration.")
         d, s = demo, sending
         scope = KINDS[kind][0]
-        authorization = d.sbs.authorization(authorization_id)
+        try:
+            authorization = d.sbs.authorization(authorization_id)
+        except SbsError as exc:
+            if exc.code != "NOT_FOUND":
+                raise
+            authorization = None
         if authorization is None or authorization.get("scope") != scope:
             abort(409, description=f"This needs an {scope} authorization of the organization; the one on the page is "
                                    "gone or of the other service. Go back to Authorizations.")

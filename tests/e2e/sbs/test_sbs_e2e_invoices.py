@@ -132,3 +132,33 @@ def test_declaration_goes_out_with_the_implicit_client(seeded) -> None:
     assert (done["status"], done["clientId"]) == ("PENDING", request["clientId"]) and done["uit"]
     assert anaf_api_calls(seeded, "/ETRANSPORT/ws/v1/upload/ETRANSP/12345674/2") == [
         ("/prod/ETRANSPORT/ws/v1/upload/ETRANSP/12345674/2", request["clientId"], 200)]
+
+
+def test_anaf_gateway_refusals_reach_the_caller_in_anaf_words(seeded) -> None:
+    """A token of an app not enrolled in e-Factura gets the gateway's 403; past the per-minute limit, its 429."""
+    org = organization_with_rights(seeded)
+    callback = seeded.seeded["main_callback"]
+    transport_only = seeded.register_anaf_app("transport-only", [callback])
+    seeded.http.patch(f"{seeded.anaf_url}/portal/api/apps/{transport_only['clientId']}",
+                      json={"services": ["ETRANSPORT"]}, timeout=10).raise_for_status()
+    seeded.ok("account-api", "sbs_acc_e2e-key", "mutation($id: ID!, $input: UpdateAppInput!) { updateApp(id: $id, "
+              "input: $input) { id } }", {"id": seeded.seeded["app"], "input": {"roAnafEfacturaClientSecret": {
+                  "clientId": transport_only["clientId"], "clientSecret": transport_only["clientSecret"],
+                  "oauthCallback": callback}}})
+    authorize(seeded, org, None)
+    xml = sample_invoice("12345674", "E2E-403", date(2025, 3, 10))
+    refused = seeded.graphql("ro-efactura-api", seeded.seeded["key"], UPLOAD, {"org": org, "xml": xml})["errors"][0]
+    assert refused["extensions"]["code"] == "ANAF_ERROR"
+    assert (refused["extensions"]["anaf"], refused["extensions"]["anafStatus"]) == ("Forbidden", 403)
+    assert "not enrolled" in refused["extensions"]["sandboxReason"]
+
+    seeded.ok("account-api", "sbs_acc_e2e-key", "mutation($id: ID!, $input: UpdateAppInput!) { updateApp(id: $id, "
+              "input: $input) { id } }", {"id": seeded.seeded["app"], "input": {"roAnafEfacturaClientSecret": {
+                  "clientId": seeded.seeded["main"]["clientId"], "clientSecret": seeded.seeded["main"]["clientSecret"],
+                  "oauthCallback": callback}}})
+    authorize(seeded, org, None)
+    seeded.http.put(f"{seeded.anaf_url}/__admin/api-settings", json={"per_minute": 1}, timeout=10).raise_for_status()
+    assert efactura(seeded, UPLOAD, {"org": org, "xml": xml})["uploadInvoice"]["status"] == "PENDING"
+    limited = seeded.graphql("ro-efactura-api", seeded.seeded["key"], UPLOAD, {"org": org, "xml": xml})["errors"][0]
+    assert (limited["extensions"]["code"], limited["extensions"]["anaf"], limited["extensions"]["anafStatus"]) == (
+        "ANAF_ERROR", "Too Many Requests", 429)
