@@ -13,7 +13,6 @@ import copy
 import datetime
 import hashlib
 import io
-import textwrap
 import zipfile
 from dataclasses import dataclass
 from typing import Iterable
@@ -52,7 +51,8 @@ SIGNED_INFO = (
 
 def wrapped(data: bytes) -> str:
     """Base64 in lines of 76 characters ended by `&#13;` and a newline, as ANAF's files show [V: FX-T]."""
-    return "&#13;\n".join(textwrap.wrap(base64.b64encode(data).decode("ascii"), 76))
+    text = base64.b64encode(data).decode("ascii")
+    return "&#13;\n".join(text[i:i + 76] for i in range(0, len(text), 76))
 
 
 def self_signed_certificate(key: rsa.RSAPrivateKey) -> x509.Certificate:

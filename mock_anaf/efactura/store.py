@@ -267,6 +267,8 @@ class EfacturaStore:
 
     def take_armed(self, env: str, cif: str) -> Armed | None:
         """Consume one armed outcome for (env, cif), the oldest first."""
+        if self.db.query_one("SELECT 1 FROM efactura_armed LIMIT 1") is None:
+            return None  # the usual case, read without taking the write lock
         with self.db.transaction() as conn:
             row = conn.execute("SELECT * FROM efactura_armed WHERE env = ? AND cif = ? AND remaining > 0 "
                                "ORDER BY id LIMIT 1", (env, cif)).fetchone()
