@@ -13,7 +13,8 @@ from foundation.faults import Fault, FaultInjector
 from mock_anaf import anaf_time
 from mock_anaf.api_faults import fault_answer
 from mock_anaf.efactura import answers, lists, rules
-from mock_anaf.efactura.operations import Answer, Efactura, UploadRequest, json_answer
+from mock_anaf.efactura.answers import Answer, json_answer
+from mock_anaf.efactura.operations import Efactura, UploadRequest
 from mock_anaf.gateway import Caller, Gateway
 
 ROLE = anaf.EFACTURA.role
