@@ -1,4 +1,4 @@
-"""e-Factura's HTTP face: `/{test|prod}/FCTEL/rest/<op>` (SPEC-ANAF-API §6). Thin: route → gateway → fault → op."""
+"""e-Factura's HTTP face, `/{test|prod}/FCTEL/rest/<op>` (SPEC-ANAF-API §6): route → gateway → fault → op."""
 from __future__ import annotations
 
 import time
@@ -37,7 +37,7 @@ def read_body() -> tuple[bytes, bool]:
 
 def to_response(answer: Answer) -> Response:
     journal.note(operation=request.endpoint and request.endpoint.rsplit(".", 1)[-1], **answer.notes)
-    response = Response(answer.body, status=answer.status, mimetype=answer.mimetype)
+    response = Response(answer.body, status=answer.status, content_type=answer.mimetype)
     for name, value in answer.headers.items():
         response.headers[name] = value
     return response
@@ -56,10 +56,11 @@ def create_efactura_blueprint(efactura: Efactura, gateway: Gateway, faults: Faul
         return caller, fault, answer
 
     def upload_error(text: str) -> Response:
-        return Response(answers.upload_refused(anaf_time.minute_stamp(efactura.now()), text), mimetype="application/xml")
+        body = answers.upload_refused(anaf_time.minute_stamp(efactura.now()), text)
+        return Response(body, content_type="application/xml")
 
     def stare_error(text: str) -> Response:
-        return Response(answers.stare_error(text), mimetype="application/xml")
+        return Response(answers.stare_error(text), content_type="application/xml")
 
     def list_error(text: str) -> Response:
         return to_response(json_answer(lists.list_error(text)))

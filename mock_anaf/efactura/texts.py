@@ -24,7 +24,8 @@ DESCARCARE_PARAM_REQUIRED = "Parametrul id este obligatoriu"  # [V: SW-EF/descar
 STANDARD_VALUES = "Valorile acceptate pentru parametrul standard sunt UBL, CN, CII sau RASP"
 CIF_NOT_NUMBER = "CIF introdus= {cif} nu este un numar"  # also listaMesajeFactura [V: SW-EF]
 EXTERN_VALUE = "Daca parametrul extern trebuie completat, valoarea acceptata este DA"
-AUTOFACTURA_VALUE = "Daca parametrul autofacturare trebuie completat, valoarea acceptata este DA"  # sic: "autofacturare"
+# sic: ANAF writes "autofacturare" for the `autofactura` parameter
+AUTOFACTURA_VALUE = "Daca parametrul autofacturare trebuie completat, valoarea acceptata este DA"
 EXECUTARE_VALUE = "Daca parametrul executare trebuie completat, valoarea acceptata este DA"
 NO_CIF_AT_ALL = "Nu exista niciun CIF pentru care sa aveti drept in SPV"  # also the lists [V: SW-EF]
 NO_RIGHT_FOR_CIF = "Nu aveti drept in SPV pentru CIF={cif}"  # also the lists [V: SW-EF]

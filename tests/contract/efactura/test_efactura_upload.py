@@ -169,3 +169,8 @@ def test_journal_records_the_upload_never_the_body_or_token(api: Api) -> None:
     assert entry["client_id"] == api.client_id and entry["operation"] == "upload"
     everything = str(api.journal())
     assert "SBX-2025-0001" not in everything and api.token() not in everything and "standard=" not in everything
+
+
+def test_xml_answers_are_application_xml_without_charset(api: Api) -> None:
+    assert api.upload("ubl_invoice_ok.xml").headers["Content-Type"] == "application/xml"
+    assert api.get("stareMesaj", "id_incarcare=5000000001").headers["Content-Type"] == "application/xml"
