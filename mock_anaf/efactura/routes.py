@@ -12,7 +12,7 @@ from foundation import journal
 from foundation.faults import Fault, FaultInjector
 from mock_anaf import anaf_time
 from mock_anaf.api_faults import fault_answer
-from mock_anaf.efactura import answers, lists, rules
+from mock_anaf.efactura import answers, lists, rules, validare as validare_rules
 from mock_anaf.efactura.answers import Answer, json_answer
 from mock_anaf.efactura.operations import Efactura, UploadRequest
 from mock_anaf.gateway import Caller, Gateway
@@ -23,16 +23,16 @@ FAULT_ENDPOINTS = ("efactura_upload", "efactura_stare", "efactura_lista", "efact
                    "efactura_descarcare")
 
 
-def read_body() -> tuple[bytes, bool]:
-    """The upload's bytes and whether it was over 10 MiB (then not read); only these routes allow that size."""
-    if request.content_length is not None and request.content_length > rules.MAX_BODY:
+def read_body(limit: int = rules.MAX_BODY) -> tuple[bytes, bool]:
+    """The upload's bytes and whether it was over ``limit`` (then not read); only these routes allow that size."""
+    if request.content_length is not None and request.content_length > limit:
         return b"", True
-    request.max_content_length = rules.MAX_BODY + 1
+    request.max_content_length = limit + 1
     try:
         data = request.get_data(cache=True)
     except RequestEntityTooLarge:
         return b"", True
-    return data, len(data) > rules.MAX_BODY
+    return data, len(data) > limit
 
 
 def to_response(answer: Answer) -> Response:
@@ -111,5 +111,15 @@ def create_efactura_blueprint(efactura: Efactura, gateway: Gateway, faults: Faul
         """The ZIP of a message: the invoice (or error list) and its signature."""
         caller, _, replaced = admit("efactura_descarcare", download_error)
         return replaced or to_response(efactura.descarcare(env, caller, request.args))
+
+    @bp.post(f"{anaf.EFACTURA.api_prefix('prod')}/{anaf.EFACTURA_VALIDATE}/<standard>")
+    def validare(standard: str) -> Response:
+        """ANAF's validator: answers without a token too, as its public twin does; a token sent must be good."""
+        journal.note(grant_type=None, env="prod")
+        if request.headers.get("Authorization") is not None:
+            gateway.admit(request.headers.get("Authorization"), ROLE)
+        body, too_big = read_body(validare_rules.MAX_BODY)
+        messages = validare_rules.problems(standard, body, too_big)
+        return to_response(json_answer(validare_rules.answer(messages), outcome="nok" if messages else "ok"))
 
     return bp

@@ -168,3 +168,7 @@ B2 = {
 # -- the sandbox's own wording, where ANAF has no sentence --
 FORCED_ERROR = ("E: validari globale\n eroare regula: SANDBOX-F1: rezultat fortat prin "
                 "/__admin/efactura (panoul de control al sandbox-ului)")  # [P]
+
+# -- validare (SPEC-ANAF-API §6.10, P2) -- [V: SW-EF/validare]
+VALIDARE_STANDARD_VALUES = "Valorile acceptate pentru parametrul standard sunt FACT1 si FCN"
+VALIDARE_TOO_BIG = "Marime fisier transmis mai mare de 5 MB."
