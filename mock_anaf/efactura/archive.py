@@ -154,6 +154,15 @@ def verify(content: bytes, signature: bytes, certificate_pem: str | bytes) -> No
         raise SignatureProblem("the signature value does not verify") from None
 
 
+def is_xml(data: bytes) -> bool:
+    """True when ``data`` is well-formed XML (parsed safely: no entities, no network)."""
+    try:
+        etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    except etree.XMLSyntaxError:
+        return False
+    return True
+
+
 def read_zip(data: bytes) -> dict[str, bytes]:
     """The entries of a download, by name."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -12,7 +12,7 @@ from foundation import journal
 from foundation.faults import Fault, FaultInjector
 from mock_anaf import anaf_time
 from mock_anaf.api_faults import fault_answer
-from mock_anaf.efactura import answers, lists, rules, validare as validare_rules
+from mock_anaf.efactura import answers, archive, lists, rules, texts, validare as validare_rules
 from mock_anaf.efactura.answers import Answer, json_answer
 from mock_anaf.efactura.operations import Efactura, UploadRequest
 from mock_anaf.gateway import Caller, Gateway
@@ -121,5 +121,23 @@ def create_efactura_blueprint(efactura: Efactura, gateway: Gateway, faults: Faul
         body, too_big = read_body(validare_rules.MAX_BODY)
         messages = validare_rules.problems(standard, body, too_big)
         return to_response(json_answer(validare_rules.answer(messages), outcome="nok" if messages else "ok"))
+
+    @bp.post(anaf.SIGNATURE_VALIDATION_PATH)
+    def validate_signature() -> Response:
+        """Does `signature` (detached XMLDSig) sign `file`? Multipart, as ANAF's; verified with the sandbox's cert."""
+        journal.note(grant_type=None)
+        if request.headers.get("Authorization") is not None:
+            gateway.admit(request.headers.get("Authorization"), ROLE)
+        request.max_content_length = 2 * rules.MAX_BODY
+        parts = [request.files.get(name) for name in ("file", "signature")]
+        contents = [part.read() if part is not None else b"" for part in parts]
+        if not all(contents) or not all(archive.is_xml(c) for c in contents):
+            return to_response(json_answer({"msg": texts.SIGNATURE_BAD_REQUEST}, 400, outcome="bad_request"))
+        try:
+            archive.verify(contents[0], contents[1], efactura.signer.certificate_pem())
+        except (archive.SignatureProblem, ValueError) as problem:
+            journal.note(reason=str(problem)[:200])
+            return to_response(json_answer({"msg": texts.SIGNATURE_INVALID}, outcome="nok"))
+        return to_response(json_answer({"msg": texts.SIGNATURE_VALID}, outcome="ok"))
 
     return bp

@@ -172,3 +172,16 @@ FORCED_ERROR = ("E: validari globale\n eroare regula: SANDBOX-F1: rezultat forta
 # -- validare (SPEC-ANAF-API §6.10, P2) -- [V: SW-EF/validare]
 VALIDARE_STANDARD_VALUES = "Valorile acceptate pentru parametrul standard sunt FACT1 si FCN"
 VALIDARE_TOO_BIG = "Marime fisier transmis mai mare de 5 MB."
+
+# -- /api/validate/signature (SPEC-ANAF-API §6.10, P2) -- [V: ANAF's validaresemnatura swagger, via anafpy]
+SIGNATURE_VALID = ("Fișierele încărcate au fost validate cu succes, din perspectiva autenticității semnăturii aplicate "
+                   "și a apartenenței acesteia la XML-ul ce reprezintă factura electronică. Documentul factură de tip "
+                   "XML cu semnătura de validare atașată, este considerat document original din perspectiva "
+                   "legislativă și este generat prin intermediul sistemului național RO e-Factura.")
+SIGNATURE_INVALID = ("Fișierele încărcate NU au putut fi validate cu succes, din perspectiva autenticității semnăturii "
+                     "aplicate și a apartenenței acesteia la XML-ul ce reprezintă factura electronică. Documentul "
+                     "factură de tip XML cu semnătura de validare atașată, NU poate fi considerat document original "
+                     "din perspectiva legislativă și NU este generat prin intermediul sistemului național RO "
+                     "e-Factura.")
+SIGNATURE_BAD_REQUEST = ("Eroare tehnică: request incorect. Cauza: cel puțin unul din documente NU a fost încărcat "
+                         "sau NU este un fisier de tip XML specific facturii electronice.")

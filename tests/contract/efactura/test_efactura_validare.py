@@ -1,11 +1,13 @@
-"""§6.10 (optional) validare on prod: with or without a token, ANAF's ok/nok JSON; 404 on test."""
+"""§6.10 (optional): validare on prod (ANAF's ok/nok JSON, 404 on test) and /api/validate/signature."""
 from __future__ import annotations
 
+import io
 import re
 import uuid
 
 import pytest
 
+from mock_anaf.efactura import archive
 from tests.contract.efactura.conftest import Api, fixture
 
 PATH = "/prod/FCTEL/rest/validare"
@@ -58,3 +60,45 @@ def test_not_on_test(api: Api) -> None:
     answer = api.client.post("/test/FCTEL/rest/validare/FACT1", data=fixture("ubl_invoice_ok.xml"))
     assert answer.status_code == 404 and answer.get_json()["error"] == "Not Found"
     assert re.match(r"\d{4}-\d\d-\d\dT", answer.get_json()["timestamp"])
+
+
+# -- /api/validate/signature ------------------------------------------------------------------------
+
+
+def _download(api: Api) -> tuple[bytes, bytes]:
+    index = api.index("ubl_invoice_ok.xml")
+    files = archive.read_zip(api.get("descarcare", f"id={api.download_id(index)}").data)
+    return files[f"{index}.xml"], files[f"semnatura_{index}.xml"]
+
+
+def check_signature(api: Api, file: bytes | None, signature: bytes | None, headers: dict[str, str] | None = None):
+    data = {name: (io.BytesIO(value), f"{name}.xml") for name, value in (("file", file), ("signature", signature))
+            if value is not None}
+    return api.client.post("/api/validate/signature", data=data, headers=headers or {},
+                           content_type="multipart/form-data")
+
+
+def test_signature_of_a_download_validates(api: Api) -> None:
+    content, signature = _download(api)
+    answer = check_signature(api, content, signature)
+    assert answer.status_code == 200
+    assert answer.get_json()["msg"].startswith("Fișierele încărcate au fost validate cu succes, din perspectiva ")
+    assert check_signature(api, content, signature, api.bearer()).status_code == 200
+
+
+def test_signature_of_another_file_does_not(api: Api) -> None:
+    content, signature = _download(api)
+    answer = check_signature(api, content.replace(b"1190.00", b"1191.00"), signature)
+    assert answer.status_code == 200
+    assert answer.get_json()["msg"].startswith("Fișierele încărcate NU au putut fi validate cu succes")
+
+
+@pytest.mark.parametrize(("file", "signature"), [
+    pytest.param(b"<a/>", None, id="no-signature"), pytest.param(None, b"<a/>", id="no-file"),
+    pytest.param(b"not xml", b"<a/>", id="file-not-xml"),
+])
+def test_signature_request_refused(api: Api, file: bytes | None, signature: bytes | None) -> None:
+    answer = check_signature(api, file, signature)
+    assert answer.status_code == 400 and answer.get_json() == {"msg": (
+        "Eroare tehnică: request incorect. Cauza: cel puțin unul din documente NU a fost încărcat sau NU este un "
+        "fisier de tip XML specific facturii electronice.")}
