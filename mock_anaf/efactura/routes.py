@@ -12,7 +12,7 @@ from foundation import journal
 from foundation.faults import Fault, FaultInjector
 from mock_anaf import anaf_time
 from mock_anaf.api_faults import fault_answer
-from mock_anaf.efactura import answers, archive, lists, rules, texts, validare as validare_rules
+from mock_anaf.efactura import answers, archive, lists, pdf, rules, texts, validare as validare_rules
 from mock_anaf.efactura.answers import Answer, json_answer
 from mock_anaf.efactura.operations import Efactura, UploadRequest
 from mock_anaf.gateway import Caller, Gateway
@@ -121,6 +121,28 @@ def create_efactura_blueprint(efactura: Efactura, gateway: Gateway, faults: Faul
         body, too_big = read_body(validare_rules.MAX_BODY)
         messages = validare_rules.problems(standard, body, too_big)
         return to_response(json_answer(validare_rules.answer(messages), outcome="nok" if messages else "ok"))
+
+    def transform(standard: str, check: bool) -> Response:
+        journal.note(grant_type=None, env="prod")
+        if request.headers.get("Authorization") is not None:
+            gateway.admit(request.headers.get("Authorization"), ROLE)
+        body, too_big = read_body(validare_rules.MAX_BODY)
+        messages = validare_rules.problems(standard, body, too_big, content=check)
+        if messages:
+            return to_response(json_answer(validare_rules.answer(messages), outcome="nok"))
+        root, _ = rules.parse_upload(body, validare_rules.STANDARDS[standard])
+        journal.note(outcome="pdf")
+        return Response(pdf.render(pdf.lines_of(root)), content_type="application/pdf")
+
+    @bp.post(f"{anaf.EFACTURA.api_prefix('prod')}/{anaf.EFACTURA_TRANSFORM}/<standard>")
+    def transformare(standard: str) -> Response:
+        """The invoice as a one-page PDF, after the checks of validare; or validare's `nok` JSON."""
+        return transform(standard, check=True)
+
+    @bp.post(f"{anaf.EFACTURA.api_prefix('prod')}/{anaf.EFACTURA_TRANSFORM}/<standard>/DA")
+    def transformare_fara_validare(standard: str) -> Response:
+        """The same without the content rules (`/DA`: "fara validare")."""
+        return transform(standard, check=False)
 
     @bp.post(anaf.SIGNATURE_VALIDATION_PATH)
     def validate_signature() -> Response:

@@ -16,8 +16,8 @@ STANDARDS = {"FACT1": "UBL", "FCN": "CN"}  # [V: SW-EF/validare]
 MAX_BODY = 5 * 1024 * 1024  # [V: SW-EF/validare "mai mare de 5 MB"]
 
 
-def problems(standard: str, body: bytes, too_big: bool) -> list[str]:
-    """The messages of a `nok`, in ANAF's order; empty for `ok`."""
+def problems(standard: str, body: bytes, too_big: bool, content: bool = True) -> list[str]:
+    """The messages of a `nok`, in ANAF's order; empty for `ok`. ``content=False``: the document only (`/DA`)."""
     if standard not in STANDARDS:
         return [texts.VALIDARE_STANDARD_VALUES]
     if too_big or len(body) > MAX_BODY:
@@ -25,6 +25,8 @@ def problems(standard: str, body: bytes, too_big: bool) -> list[str]:
     root, error = rules.parse_upload(body, STANDARDS[standard])
     if error is not None or root is None:
         return [error or ""]
+    if not content:
+        return []
     found = rules.content_errors(root, STANDARDS[standard], b2c=False, extern=False)
     seller = rules.extract(root, STANDARDS[standard]).seller
     if seller is not None and seller.isdigit() and not rules.cif_check_digit_ok(seller):

@@ -102,3 +102,28 @@ def test_signature_request_refused(api: Api, file: bytes | None, signature: byte
     assert answer.status_code == 400 and answer.get_json() == {"msg": (
         "Eroare tehnică: request incorect. Cauza: cel puțin unul din documente NU a fost încărcat sau NU este un "
         "fisier de tip XML specific facturii electronice.")}
+
+
+# -- transformare -----------------------------------------------------------------------------------
+
+
+def test_transformare_gives_a_one_page_pdf(api: Api) -> None:
+    answer = api.client.post("/prod/FCTEL/rest/transformare/FACT1", data=fixture("ubl_invoice_ok.xml"))
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    data = answer.data
+    assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF") and data.count(b"/Type /Page ") == 1
+    assert b"(Numar factura: SBX-2025-0001)" in data and b"(Total de plata: 1190.00)" in data
+    xref = int(data.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    assert data[xref:xref + 4] == b"xref"  # the offsets a PDF reader follows are right
+    for number, offset in enumerate(data[xref:].split(b"\n")[3:8], start=1):
+        assert data[int(offset[:10]):].startswith(f"{number} 0 obj".encode())
+
+
+def test_transformare_of_an_invalid_invoice_is_validares_nok(api: Api) -> None:
+    answer = api.client.post("/prod/FCTEL/rest/transformare/FACT1", data=fixture("ubl_invoice_nok_rules.xml"))
+    assert answer.get_json()["stare"] == "nok" and len(answer.get_json()["Messages"]) == 3
+    unchecked = api.client.post("/prod/FCTEL/rest/transformare/FACT1/DA", data=fixture("ubl_invoice_nok_rules.xml"))
+    assert unchecked.mimetype == "application/pdf"
+    broken = api.client.post("/prod/FCTEL/rest/transformare/FACT1/DA", data=fixture("ubl_invoice_malformed.xml"))
+    assert broken.get_json()["stare"] == "nok"
+    assert api.client.post("/test/FCTEL/rest/transformare/FACT1", data=b"<a/>").status_code == 404
