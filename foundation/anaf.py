@@ -80,6 +80,9 @@ EFACTURA_STATUS = "stareMesaj"
 EFACTURA_LIST = "listaMesajeFactura"
 EFACTURA_LIST_PAGED = "listaMesajePaginatieFactura"
 EFACTURA_DOWNLOAD = "descarcare"
+EFACTURA_VALIDATE = "validare"  # on prod only, and without a token too (SPEC-ANAF-API §6.10)
+EFACTURA_TRANSFORM = "transformare"  # on prod only, like validare
+SIGNATURE_VALIDATION_PATH = "/api/validate/signature"  # at the host's root, no environment (§6.10)
 EFACTURA_OPERATIONS = (EFACTURA_UPLOAD, EFACTURA_UPLOAD_B2C, EFACTURA_STATUS, EFACTURA_LIST, EFACTURA_LIST_PAGED,
                        EFACTURA_DOWNLOAD)
 

@@ -42,7 +42,7 @@ from mock_anaf.tokens import SigningKey, TokenMinter
 log = logging.getLogger(__name__)
 
 JSON_PREFIXES = (anaf.OAUTH_ROOT + "/", "/portal/api/", "/.well-known/", anaf.TEST_OAUTH_ROOT + "/",
-                 *(f"/{env}/" for env in anaf.ENVIRONMENTS), "/__admin/")
+                 *(f"/{env}/" for env in anaf.ENVIRONMENTS), anaf.SIGNATURE_VALIDATION_PATH, "/__admin/")
 
 
 def create_app(config: Config | None = None, *, base_clock: Clock | None = None) -> Flask:

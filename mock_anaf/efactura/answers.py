@@ -5,9 +5,32 @@ four spaces [V: SW-EF, FX-O]. JSON answers keep ANAF's key order.
 """
 from __future__ import annotations
 
-from typing import Any
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 from mock_anaf.efactura import texts
+
+XML = "application/xml"
+JSON = "application/json"
+ZIP = "application/zip"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What an operation answers; ``notes`` go to the journal (never a body, token or query string)."""
+
+    status: int
+    body: bytes
+    mimetype: str
+    notes: Mapping[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def json_answer(data: Any, status: int = 200, **notes: Any) -> Answer:
+    """A JSON answer in the given key order, non-ASCII kept (ANAF's texts have diacritics)."""
+    return Answer(status, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), JSON, notes)
+
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}

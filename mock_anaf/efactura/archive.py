@@ -13,7 +13,6 @@ import copy
 import datetime
 import hashlib
 import io
-import textwrap
 import zipfile
 from dataclasses import dataclass
 from typing import Iterable
@@ -52,7 +51,8 @@ SIGNED_INFO = (
 
 def wrapped(data: bytes) -> str:
     """Base64 in lines of 76 characters ended by `&#13;` and a newline, as ANAF's files show [V: FX-T]."""
-    return "&#13;\n".join(textwrap.wrap(base64.b64encode(data).decode("ascii"), 76))
+    text = base64.b64encode(data).decode("ascii")
+    return "&#13;\n".join(text[i:i + 76] for i in range(0, len(text), 76))
 
 
 def self_signed_certificate(key: rsa.RSAPrivateKey) -> x509.Certificate:
@@ -152,6 +152,15 @@ def verify(content: bytes, signature: bytes, certificate_pem: str | bytes) -> No
         public.verify(value, canonical, padding.PKCS1v15(), hashes.SHA1())
     except InvalidSignature:
         raise SignatureProblem("the signature value does not verify") from None
+
+
+def is_xml(data: bytes) -> bool:
+    """True when ``data`` is well-formed XML (parsed safely: no entities, no network)."""
+    try:
+        etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    except etree.XMLSyntaxError:
+        return False
+    return True
 
 
 def read_zip(data: bytes) -> dict[str, bytes]:

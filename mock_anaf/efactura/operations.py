@@ -6,36 +6,18 @@ No Flask here.
 """
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from mock_anaf import anaf_time
 from mock_anaf.efactura import answers, archive, lists, rules, texts
+from mock_anaf.efactura.answers import XML, ZIP, Answer, json_answer
 from mock_anaf.efactura.store import EfacturaStore, Message, Upload
 from mock_anaf.gateway import Caller
 from mock_anaf.processing import Quotas, RuntimeSettings, revealed_state
 from mock_anaf.taxpayers import Taxpayers
 
-XML = "application/xml"
-JSON = "application/json"
-ZIP = "application/zip"
 STATES = {"ok": texts.STATE_OK, "nok": texts.STATE_NOK, "xml_errors": texts.STATE_XML_ERRORS}
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What an operation answers; ``notes`` go to the journal (never a body, token or query string)."""
-
-    status: int
-    body: bytes
-    mimetype: str
-    notes: Mapping[str, Any] = field(default_factory=dict)
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-
-def json_answer(data: Any, status: int = 200, **notes: Any) -> Answer:
-    return Answer(status, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), JSON, notes)
 
 
 def _given(params: Mapping[str, str], name: str) -> str | None:

@@ -1,4 +1,4 @@
-"""e-Factura's HTTP face: `/{test|prod}/FCTEL/rest/<op>` (SPEC-ANAF-API §6). Thin: route → gateway → fault → op."""
+"""e-Factura's HTTP face, `/{test|prod}/FCTEL/rest/<op>` (SPEC-ANAF-API §6): route → gateway → fault → op."""
 from __future__ import annotations
 
 import time
@@ -12,8 +12,9 @@ from foundation import journal
 from foundation.faults import Fault, FaultInjector
 from mock_anaf import anaf_time
 from mock_anaf.api_faults import fault_answer
-from mock_anaf.efactura import answers, lists, rules
-from mock_anaf.efactura.operations import Answer, Efactura, UploadRequest, json_answer
+from mock_anaf.efactura import answers, archive, lists, pdf, rules, texts, validare as validare_rules
+from mock_anaf.efactura.answers import Answer, json_answer
+from mock_anaf.efactura.operations import Efactura, UploadRequest
 from mock_anaf.gateway import Caller, Gateway
 
 ROLE = anaf.EFACTURA.role
@@ -22,21 +23,21 @@ FAULT_ENDPOINTS = ("efactura_upload", "efactura_stare", "efactura_lista", "efact
                    "efactura_descarcare")
 
 
-def read_body() -> tuple[bytes, bool]:
-    """The upload's bytes and whether it was over 10 MiB (then not read); only these routes allow that size."""
-    if request.content_length is not None and request.content_length > rules.MAX_BODY:
+def read_body(limit: int = rules.MAX_BODY) -> tuple[bytes, bool]:
+    """The upload's bytes and whether it was over ``limit`` (then not read); only these routes allow that size."""
+    if request.content_length is not None and request.content_length > limit:
         return b"", True
-    request.max_content_length = rules.MAX_BODY + 1
+    request.max_content_length = limit + 1
     try:
         data = request.get_data(cache=True)
     except RequestEntityTooLarge:
         return b"", True
-    return data, len(data) > rules.MAX_BODY
+    return data, len(data) > limit
 
 
 def to_response(answer: Answer) -> Response:
     journal.note(operation=request.endpoint and request.endpoint.rsplit(".", 1)[-1], **answer.notes)
-    response = Response(answer.body, status=answer.status, mimetype=answer.mimetype)
+    response = Response(answer.body, status=answer.status, content_type=answer.mimetype)
     for name, value in answer.headers.items():
         response.headers[name] = value
     return response
@@ -55,10 +56,11 @@ def create_efactura_blueprint(efactura: Efactura, gateway: Gateway, faults: Faul
         return caller, fault, answer
 
     def upload_error(text: str) -> Response:
-        return Response(answers.upload_refused(anaf_time.minute_stamp(efactura.now()), text), mimetype="application/xml")
+        body = answers.upload_refused(anaf_time.minute_stamp(efactura.now()), text)
+        return Response(body, content_type="application/xml")
 
     def stare_error(text: str) -> Response:
-        return Response(answers.stare_error(text), mimetype="application/xml")
+        return Response(answers.stare_error(text), content_type="application/xml")
 
     def list_error(text: str) -> Response:
         return to_response(json_answer(lists.list_error(text)))
@@ -109,5 +111,55 @@ def create_efactura_blueprint(efactura: Efactura, gateway: Gateway, faults: Faul
         """The ZIP of a message: the invoice (or error list) and its signature."""
         caller, _, replaced = admit("efactura_descarcare", download_error)
         return replaced or to_response(efactura.descarcare(env, caller, request.args))
+
+    @bp.post(f"{anaf.EFACTURA.api_prefix('prod')}/{anaf.EFACTURA_VALIDATE}/<standard>")
+    def validare(standard: str) -> Response:
+        """ANAF's validator: answers without a token too, as its public twin does; a token sent must be good."""
+        journal.note(grant_type=None, env="prod")
+        if request.headers.get("Authorization") is not None:
+            gateway.admit(request.headers.get("Authorization"), ROLE)
+        body, too_big = read_body(validare_rules.MAX_BODY)
+        messages = validare_rules.problems(standard, body, too_big)
+        return to_response(json_answer(validare_rules.answer(messages), outcome="nok" if messages else "ok"))
+
+    def transform(standard: str, check: bool) -> Response:
+        journal.note(grant_type=None, env="prod")
+        if request.headers.get("Authorization") is not None:
+            gateway.admit(request.headers.get("Authorization"), ROLE)
+        body, too_big = read_body(validare_rules.MAX_BODY)
+        messages = validare_rules.problems(standard, body, too_big, content=check)
+        if messages:
+            return to_response(json_answer(validare_rules.answer(messages), outcome="nok"))
+        root, _ = rules.parse_upload(body, validare_rules.STANDARDS[standard])
+        journal.note(outcome="pdf")
+        return Response(pdf.render(pdf.lines_of(root)), content_type="application/pdf")
+
+    @bp.post(f"{anaf.EFACTURA.api_prefix('prod')}/{anaf.EFACTURA_TRANSFORM}/<standard>")
+    def transformare(standard: str) -> Response:
+        """The invoice as a one-page PDF, after the checks of validare; or validare's `nok` JSON."""
+        return transform(standard, check=True)
+
+    @bp.post(f"{anaf.EFACTURA.api_prefix('prod')}/{anaf.EFACTURA_TRANSFORM}/<standard>/DA")
+    def transformare_fara_validare(standard: str) -> Response:
+        """The same without the content rules (`/DA`: "fara validare")."""
+        return transform(standard, check=False)
+
+    @bp.post(anaf.SIGNATURE_VALIDATION_PATH)
+    def validate_signature() -> Response:
+        """Does `signature` (detached XMLDSig) sign `file`? Multipart, as ANAF's; verified with the sandbox's cert."""
+        journal.note(grant_type=None)
+        if request.headers.get("Authorization") is not None:
+            gateway.admit(request.headers.get("Authorization"), ROLE)
+        request.max_content_length = 2 * rules.MAX_BODY
+        parts = [request.files.get(name) for name in ("file", "signature")]
+        contents = [part.read() if part is not None else b"" for part in parts]
+        if not all(contents) or not all(archive.is_xml(c) for c in contents):
+            return to_response(json_answer({"msg": texts.SIGNATURE_BAD_REQUEST}, 400, outcome="bad_request"))
+        try:
+            archive.verify(contents[0], contents[1], efactura.signer.certificate_pem())
+        except (archive.SignatureProblem, ValueError) as problem:
+            journal.note(reason=str(problem)[:200])
+            return to_response(json_answer({"msg": texts.SIGNATURE_INVALID}, outcome="nok"))
+        return to_response(json_answer({"msg": texts.SIGNATURE_VALID}, outcome="ok"))
 
     return bp

@@ -188,7 +188,8 @@ class EfacturaStore:
         return None if row is None else _upload(row, with_body)
 
     def by_download(self, env: str, download_id: str) -> Upload | None:
-        row = self.db.query_one(f"SELECT {UPLOAD_COLUMNS}, body FROM efactura_uploads WHERE env = ? AND download_id = ?",
+        row = self.db.query_one(f"SELECT {UPLOAD_COLUMNS}, body FROM efactura_uploads "
+                                "WHERE env = ? AND download_id = ?",
                                 (env, download_id))
         return None if row is None else _upload(row, with_body=True)
 
@@ -249,7 +250,8 @@ class EfacturaStore:
         return self.db.query(sql, tuple(params))
 
     def count_messages(self, env: str, owner: str, since: float, until: float, tips: tuple[str, ...] | None) -> int:
-        sql = "SELECT COUNT(*) AS n FROM efactura_messages WHERE env = ? AND owner = ? AND listed_at >= ? AND listed_at <= ?"
+        sql = ("SELECT COUNT(*) AS n FROM efactura_messages "
+               "WHERE env = ? AND owner = ? AND listed_at >= ? AND listed_at <= ?")
         params: list[Any] = [env, owner, since, until]
         if tips is not None:
             sql += f" AND tip IN ({', '.join('?' for _ in tips)})"
@@ -261,12 +263,15 @@ class EfacturaStore:
 
     def arm(self, env: str, cif: str, outcome: str, errors: tuple[str, ...], times: int) -> Armed:
         with self.db.transaction() as conn:
-            cur = conn.execute("INSERT INTO efactura_armed (env, cif, outcome, errors, remaining) VALUES (?, ?, ?, ?, ?)",
+            cur = conn.execute("INSERT INTO efactura_armed (env, cif, outcome, errors, remaining) "
+                               "VALUES (?, ?, ?, ?, ?)",
                                (env, cif, outcome, json.dumps(list(errors), ensure_ascii=False), times))
             return Armed(int(cur.lastrowid or 0), env, cif, outcome, errors, times)
 
     def take_armed(self, env: str, cif: str) -> Armed | None:
         """Consume one armed outcome for (env, cif), the oldest first."""
+        if self.db.query_one("SELECT 1 FROM efactura_armed LIMIT 1") is None:
+            return None  # the usual case, read without taking the write lock
         with self.db.transaction() as conn:
             row = conn.execute("SELECT * FROM efactura_armed WHERE env = ? AND cif = ? AND remaining > 0 "
                                "ORDER BY id LIMIT 1", (env, cif)).fetchone()

@@ -24,7 +24,8 @@ DESCARCARE_PARAM_REQUIRED = "Parametrul id este obligatoriu"  # [V: SW-EF/descar
 STANDARD_VALUES = "Valorile acceptate pentru parametrul standard sunt UBL, CN, CII sau RASP"
 CIF_NOT_NUMBER = "CIF introdus= {cif} nu este un numar"  # also listaMesajeFactura [V: SW-EF]
 EXTERN_VALUE = "Daca parametrul extern trebuie completat, valoarea acceptata este DA"
-AUTOFACTURA_VALUE = "Daca parametrul autofacturare trebuie completat, valoarea acceptata este DA"  # sic: "autofacturare"
+# sic: ANAF writes "autofacturare" for the `autofactura` parameter
+AUTOFACTURA_VALUE = "Daca parametrul autofacturare trebuie completat, valoarea acceptata este DA"
 EXECUTARE_VALUE = "Daca parametrul executare trebuie completat, valoarea acceptata este DA"
 NO_CIF_AT_ALL = "Nu exista niciun CIF pentru care sa aveti drept in SPV"  # also the lists [V: SW-EF]
 NO_RIGHT_FOR_CIF = "Nu aveti drept in SPV pentru CIF={cif}"  # also the lists [V: SW-EF]
@@ -167,3 +168,20 @@ B2 = {
 # -- the sandbox's own wording, where ANAF has no sentence --
 FORCED_ERROR = ("E: validari globale\n eroare regula: SANDBOX-F1: rezultat fortat prin "
                 "/__admin/efactura (panoul de control al sandbox-ului)")  # [P]
+
+# -- validare (SPEC-ANAF-API §6.10, P2) -- [V: SW-EF/validare]
+VALIDARE_STANDARD_VALUES = "Valorile acceptate pentru parametrul standard sunt FACT1 si FCN"
+VALIDARE_TOO_BIG = "Marime fisier transmis mai mare de 5 MB."
+
+# -- /api/validate/signature (SPEC-ANAF-API §6.10, P2) -- [V: ANAF's validaresemnatura swagger, via anafpy]
+SIGNATURE_VALID = ("Fișierele încărcate au fost validate cu succes, din perspectiva autenticității semnăturii aplicate "
+                   "și a apartenenței acesteia la XML-ul ce reprezintă factura electronică. Documentul factură de tip "
+                   "XML cu semnătura de validare atașată, este considerat document original din perspectiva "
+                   "legislativă și este generat prin intermediul sistemului național RO e-Factura.")
+SIGNATURE_INVALID = ("Fișierele încărcate NU au putut fi validate cu succes, din perspectiva autenticității semnăturii "
+                     "aplicate și a apartenenței acesteia la XML-ul ce reprezintă factura electronică. Documentul "
+                     "factură de tip XML cu semnătura de validare atașată, NU poate fi considerat document original "
+                     "din perspectiva legislativă și NU este generat prin intermediul sistemului național RO "
+                     "e-Factura.")
+SIGNATURE_BAD_REQUEST = ("Eroare tehnică: request incorect. Cauza: cel puțin unul din documente NU a fost încărcat "
+                         "sau NU este un fisier de tip XML specific facturii electronice.")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from cryptography import x509
 
 from mock_anaf.efactura import archive
 from tests.contract.efactura.conftest import BASE, MARIA, Api, fixture
@@ -199,7 +200,6 @@ def test_reset_empties_uploads_messages_counters_and_sequences(api: Api) -> None
 
 
 def test_signing_cert_is_the_sandbox_certificate(api: Api) -> None:
-    from cryptography import x509
     pem = api.client.get("/__admin/efactura/signing-cert")
     assert pem.mimetype == "application/x-pem-file"
     cert = x509.load_pem_x509_certificate(pem.data)

@@ -117,7 +117,7 @@ def test_prefixless_paths_get_403(api: Api, path: str) -> None:
 
 
 @pytest.mark.parametrize("path", ["/test/FCTEL/rest/nope", "/prod/FCTEL/rest/upload/", "/test/FCTEL/rest/",
-                                  "/prod/FCTEL/rest/validare/FACT1"])
+                                  "/prod/FCTEL/rest/validare/"])
 def test_unknown_operation_under_the_prefix_is_springs_404(api: Api, path: str) -> None:
     answer = api.client.post(path, headers=api.bearer())
     body = answer.get_json()

@@ -1,6 +1,7 @@
 """§6.3: upload and uploadb2c — every row of the check table, in ANAF's order, and the accepted answer."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -14,6 +15,10 @@ OK = fixture("ubl_invoice_ok.xml")
 def same_but_stamp(got: str, golden_name: str) -> None:
     expected = (GOLDENS / golden_name).read_text()
     assert STAMP.sub('dateResponse="*"', got) == STAMP.sub('dateResponse="*"', expected)
+
+
+def json_of_file(name: str):
+    return json.loads((GOLDENS / name).read_text())
 
 
 def refused(text: str) -> str:
@@ -41,11 +46,6 @@ def test_row1_missing_parameters_is_springs_400(api: Api, query: str, body: byte
     golden = json_of_file("upload_400_missing_params.json")
     assert list(got) == list(golden) and re.fullmatch(r"\d\d-\d\d-\d{4} \d\d:\d\d:\d\d", got["timestamp"])
     assert {k: v for k, v in got.items() if k != "timestamp"} == {k: v for k, v in golden.items() if k != "timestamp"}
-
-
-def json_of_file(name: str):
-    import json
-    return json.loads((GOLDENS / name).read_text())
 
 
 def test_row2_empty_body(api: Api) -> None:
@@ -169,3 +169,8 @@ def test_journal_records_the_upload_never_the_body_or_token(api: Api) -> None:
     assert entry["client_id"] == api.client_id and entry["operation"] == "upload"
     everything = str(api.journal())
     assert "SBX-2025-0001" not in everything and api.token() not in everything and "standard=" not in everything
+
+
+def test_xml_answers_are_application_xml_without_charset(api: Api) -> None:
+    assert api.upload("ubl_invoice_ok.xml").headers["Content-Type"] == "application/xml"
+    assert api.get("stareMesaj", "id_incarcare=5000000001").headers["Content-Type"] == "application/xml"
