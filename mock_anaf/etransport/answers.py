@@ -7,7 +7,7 @@ Boot's own 400 (info without `cui_op`). Every answer but the 400 and `info`'s ar
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from mock_anaf.etransport import texts
 
@@ -28,11 +28,11 @@ def upload_accepted(date_response: str, trace_id: str, index: int, uit: str, ref
     return body
 
 
-def stare(date_response: str, trace_id: str, state: str, error: str | None = None) -> dict[str, Any]:
+def stare(date_response: str, trace_id: str, state: str, errors: Sequence[str] = ()) -> dict[str, Any]:
     """A state; `nok` carries its `Errors` first and `ExecutionStatus` 1 [V: SW-ET/stare]."""
-    if error is not None:
-        return {"Errors": [{"errorMessage": error}], "stare": state, "dateResponse": date_response,
-                "ExecutionStatus": 1, "trace_id": trace_id}
+    if errors:
+        return {"Errors": [{"errorMessage": message} for message in errors], "stare": state,
+                "dateResponse": date_response, "ExecutionStatus": 1, "trace_id": trace_id}
     return {"stare": state, "dateResponse": date_response, "ExecutionStatus": 0, "trace_id": trace_id}
 
 

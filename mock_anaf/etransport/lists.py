@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
+from mock_anaf import anaf_time
 from mock_anaf.etransport import rules
 from mock_anaf.etransport.declaration import Declaration, Place, Transport
 
@@ -26,7 +27,7 @@ class Filed:
     uit: str | None  # the UIT it issued (NOT) or names (COR/DEL/CON/MVH)
     declaration: Declaration
     state: str  # "ok", "nok", "XML cu erori nepreluat de sistem" (once revealed)
-    list_message: str | None
+    list_messages: tuple[str, ...]
     ready_at: float
     listed_at: float
 
@@ -112,7 +113,7 @@ def uit_record(history: History) -> dict[str, Any]:
     issued, latest, declaration = history.issued, history.latest, history.issued.declaration
     record = _head(issued, uit=issued.uit)
     if latest is not issued:
-        record["data_modif"] = stamp(latest.listed_at)
+        record["data_modif"] = anaf_time.second_stamp(latest.listed_at)
     record.update(stare="OK", tip=latest.declaration.kind)
     if history.transport is not None:
         record.update(_transport_fields(history.transport, history.vehicle))
@@ -120,7 +121,7 @@ def uit_record(history: History) -> dict[str, Any]:
     if history.confirmation is not None and history.confirmation.declaration.confirmation is not None:
         tip_conf, obs = history.confirmation.declaration.confirmation
         record["confirmare"] = _without_none({"tip_conf": tip_conf, "obs": obs, "sursa": "A",
-                                              "data_decl": stamp(history.confirmation.listed_at),
+                                              "data_decl": anaf_time.second_stamp(history.confirmation.listed_at),
                                               "id_incarcare": history.confirmation.index})
     return record
 
@@ -137,7 +138,8 @@ def change_record(change: Filed) -> dict[str, Any]:
 def error_record(item: Filed) -> dict[str, Any]:
     """A `nok` upload: `stare` ERR and its message [V: SW-ET/lista]."""
     record = _head(item, uit=None)
-    record.update(stare="ERR", tip=item.declaration.kind, mesaje=[{"tip": "ERR", "mesaj": item.list_message}])
+    record.update(stare="ERR", tip=item.declaration.kind,
+                  mesaje=[{"tip": "ERR", "mesaj": message} for message in item.list_messages])
     return record
 
 
@@ -145,7 +147,7 @@ def _head(item: Filed, uit: str | None) -> dict[str, Any]:
     declaration = item.declaration
     return _without_none({"uit": uit, "cod_decl": number(declaration.cod_declarant),
                           "ref_decl": declaration.ref_declarant or None, "sursa": "A",
-                          "id_incarcare": item.index, "data_creare": stamp(item.listed_at)})
+                          "id_incarcare": item.index, "data_creare": anaf_time.second_stamp(item.listed_at)})
 
 
 def _transport_fields(t: Transport, vehicle: tuple[str | None, str | None, str | None] | None) -> dict[str, Any]:
@@ -164,7 +166,7 @@ def info_records(filed: Iterable[Filed], now: float, cui_op: str, names: Callabl
                  cui_decl: str | None = None, uit: str | None = None, ref_decl: str | None = None,
                  ) -> list[dict[str, Any]]:
     """`info`: valid, unexpired notifications whose transport organiser is ``cui_op``, filtered (§7.5)."""
-    moment = datetime.fromtimestamp(now, tz=rules.BUCHAREST)
+    moment = anaf_time.local(now)
     found = []
     for code, history in histories(filed, now).items():
         t, declaration = history.transport, history.issued.declaration
@@ -199,11 +201,6 @@ def place(where: Place | None) -> dict[str, str] | None:
     return {"tip_loc": where.tip_loc, "adresa_completa": full or "-", "judet": where.judet or "-",
             "localitate": where.localitate or "-", "strada": where.strada or "-", "numar": where.numar or "-",
             "alte_info": where.alte_info or "-"}
-
-
-def stamp(epoch: float) -> str:
-    """`yyyyMMddHHmmss` in Bucharest time, as `data_creare` is written [V: SW-ET/lista]."""
-    return datetime.fromtimestamp(epoch, tz=rules.BUCHAREST).strftime("%Y%m%d%H%M%S")
 
 
 def number(value: str) -> int | str:

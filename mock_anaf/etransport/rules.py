@@ -5,20 +5,20 @@ datetime or epoch seconds, randomness as a `Chooser`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Collection, Protocol, Sequence
-from zoneinfo import ZoneInfo
-
 from lxml import etree
 
+from foundation import anaf
 from mock_anaf import xml_input
+from mock_anaf.anaf_time import BUCHAREST
 from mock_anaf.etransport import texts
 from mock_anaf.etransport.declaration import Declaration, read
 
-BUCHAREST = ZoneInfo("Europe/Bucharest")
 MAX_BODY_BYTES = 5 * 1024 * 1024  # SW-ET/upload_param "mai mare de 5 MB"; R-SBS "Conflicts" 1
-STANDARD = "ETRANSP"
+STANDARD = anaf.ETRANSPORT_STANDARD
 VERSIONS = ("1", "2")
 NS_V1 = "mfp:anaf:dgti:eTransport:declaratie:v1"
 NS_V2 = "mfp:anaf:dgti:eTransport:declaratie:v2"
@@ -73,6 +73,19 @@ def is_number(value: str) -> bool:
     return value.isascii() and value.isdigit()
 
 
+def whole_number(value: str) -> int | None:
+    """An upload index as ANAF's Java reads it: ASCII digits that fit an int64 (18 digits here), else None."""
+    return int(value) if is_number(value) and len(value) <= 18 else None
+
+
+def java_int(value: str) -> int | None:
+    """What Java's `Integer.parseInt` accepts (a sign, up to 10 digits, within int32), else None."""
+    if not re.fullmatch(r"[+-]?[0-9]{1,10}", value):
+        return None
+    number = int(value)
+    return number if -2**31 <= number < 2**31 else None
+
+
 def read_upload(body: bytes, version: int) -> Declaration:
     """Size, well-formedness, root and declarant of an upload (§7.1); raises Refused with ANAF's text."""
     if len(body) > MAX_BODY_BYTES:
@@ -123,11 +136,11 @@ class IssuedUit:
 
 @dataclass(frozen=True)
 class Outcome:
-    """How processing ends: `ok`, or `nok` with the stare error and the list message."""
+    """How processing ends: `ok`, or `nok` with its `stareMesaj` errors and its `lista` messages."""
 
     state: str
-    error: str | None = None
-    list_message: str | None = None
+    errors: tuple[str, ...] = ()
+    list_messages: tuple[str, ...] = ()
 
 
 OK = Outcome(texts.STARE_OK)
@@ -145,8 +158,8 @@ def decide(declaration: Declaration, cif: str, referenced: IssuedUit | None, now
     if declaration.version == 1:
         return OK  # v1 is legacy: accepted on root and declarant only, an `ok` notification [P]
     if declaration.kind != "NOT" and not is_usable(referenced, cif, now):
-        return Outcome(texts.STARE_NOK, texts.UIT_UNKNOWN, texts.UIT_UNKNOWN_LIST)
+        return Outcome(texts.STARE_NOK, (texts.UIT_UNKNOWN,), (texts.UIT_UNKNOWN_LIST,))
     if declaration.cod_declarant != cif:
         message = texts.declarant_mismatch(declaration.cod_declarant, cif)
-        return Outcome(texts.STARE_NOK, message, message)
+        return Outcome(texts.STARE_NOK, (message,), (message,))
     return OK

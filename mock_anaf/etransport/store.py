@@ -1,59 +1,65 @@
-"""e-Transport's uploads in SQLite: one row per accepted declaration, its outcome decided on arrival.
+"""e-Transport's storage: accepted declarations (with their bytes, never journaled) and armed outcomes.
 
-The tables live in mock ANAF's one database (so one snapshot and one reset cover them). A row keeps
-the body as sent; lists read a declaration's fields back from it when they need them. The outcome is
-stored at upload and only revealed once the service clock reaches `ready_at` (SPEC-ANAF-API §6.4, §7.2).
+Everything lives in mock ANAF's database, so `/__admin/snapshot` and `/__admin/reset` cover it. An
+upload is stored with its outcome already decided and the times it is revealed (`ready_at`) and
+listed (`listed_at`); its index, and for a notification its new UIT, are allocated in the same
+transaction. Lists read a declaration's fields back from its bytes when they need them.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
-from typing import Any, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
 
 from mock_anaf import xml_input
 from mock_anaf.etransport import declaration as declarations
 from mock_anaf.etransport.lists import Filed
+from mock_anaf.processing import Sequences
+from foundation.sqlite import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS etransport_uploads (
-    idx           INTEGER PRIMARY KEY,
-    env           TEXT NOT NULL,
-    cif           TEXT NOT NULL,
-    version       INTEGER NOT NULL,
-    kind          TEXT NOT NULL,
-    uit           TEXT,
-    issued        INTEGER NOT NULL,
-    carrier       TEXT,
-    declarant     TEXT NOT NULL,
-    reference     TEXT NOT NULL,
-    body          BLOB NOT NULL,
-    outcome       TEXT NOT NULL,
-    errors        TEXT NOT NULL,
-    list_message  TEXT,
-    forced        INTEGER NOT NULL DEFAULT 0,
-    received_at   REAL NOT NULL,
-    ready_at      REAL NOT NULL,
-    listed_at     REAL NOT NULL,
-    client_id     TEXT
+    idx          INTEGER PRIMARY KEY,
+    env          TEXT NOT NULL,
+    cif          TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    kind         TEXT NOT NULL,
+    uit          TEXT,
+    issued       INTEGER NOT NULL,
+    carrier      TEXT,
+    declarant    TEXT NOT NULL,
+    reference    TEXT NOT NULL,
+    client_id    TEXT,
+    received_at  REAL NOT NULL,
+    ready_at     REAL NOT NULL,
+    listed_at    REAL NOT NULL,
+    state        TEXT NOT NULL,
+    errors       TEXT NOT NULL,
+    list_errors  TEXT NOT NULL,
+    body         BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS etransport_uploads_cif ON etransport_uploads(env, cif);
 CREATE INDEX IF NOT EXISTS etransport_uploads_uit ON etransport_uploads(env, uit);
+CREATE INDEX IF NOT EXISTS etransport_uploads_carrier ON etransport_uploads(env, carrier);
 CREATE UNIQUE INDEX IF NOT EXISTS etransport_issued_uits ON etransport_uploads(uit) WHERE issued = 1;
-CREATE TABLE IF NOT EXISTS etransport_next_outcomes (
-    id        INTEGER PRIMARY KEY AUTOINCREMENT,
-    env       TEXT NOT NULL,
-    cif       TEXT NOT NULL,
-    outcome   TEXT NOT NULL,
-    errors    TEXT NOT NULL,
-    remaining INTEGER NOT NULL
+CREATE TABLE IF NOT EXISTS etransport_armed (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    env        TEXT NOT NULL,
+    cif        TEXT NOT NULL,
+    outcome    TEXT NOT NULL,
+    errors     TEXT NOT NULL,
+    remaining  INTEGER NOT NULL
 );
 """
 
 
 @dataclass(frozen=True)
 class Upload:
-    """One accepted upload, as the database holds it (the body aside)."""
+    """An accepted declaration with its decided outcome (`state`: ok, nok or "XML cu erori nepreluat de sistem").
+
+    ``errors`` are what `stareMesaj` says for `nok`; ``list_errors`` what its `lista` record says.
+    """
 
     index: int
     env: str
@@ -62,99 +68,127 @@ class Upload:
     kind: str
     uit: str | None
     issued: bool
+    carrier: str | None
     declarant: str
     reference: str
-    outcome: str
-    errors: tuple[str, ...]
-    list_message: str | None
-    forced: bool
+    client_id: str | None
     received_at: float
     ready_at: float
     listed_at: float
-    client_id: str | None
+    state: str
+    errors: tuple[str, ...]
+    list_errors: tuple[str, ...]
+    body: bytes = field(repr=False, default=b"")
 
-    def admin_json(self, state: str) -> dict[str, Any]:
-        """What `GET /__admin/etransport/uploads` shows: everything but the body."""
+    def admin_json(self, shown_state: str) -> dict[str, Any]:
+        """What `/__admin/etransport/uploads` shows: everything but the body."""
         return {"env": self.env, "index": self.index, "cif": self.cif, "version": self.version, "kind": self.kind,
-                "uit": self.uit, "declarant": self.declarant, "ref_declarant": self.reference, "state": state,
-                "outcome": self.outcome, "errors": list(self.errors), "forced": self.forced,
-                "received_at": self.received_at, "ready_at": self.ready_at, "listed_at": self.listed_at}
+                "uit": self.uit, "declarant": self.declarant, "ref_declarant": self.reference,
+                "state": shown_state, "outcome": self.state, "errors": list(self.errors),
+                "list_errors": list(self.list_errors), "ready_at": self.ready_at, "listed_at": self.listed_at,
+                "client_id": self.client_id}
 
 
 @dataclass(frozen=True)
-class NewUpload:
-    """What the upload route hands the store once a declaration is accepted and its outcome decided."""
+class Armed:
+    """An outcome armed for the next uploads under a `cif` (`/__admin/etransport/next-outcomes`)."""
 
+    id: int
     env: str
     cif: str
-    declaration: declarations.Declaration
-    uit: str | None
-    issued: bool
-    body: bytes
     outcome: str
     errors: tuple[str, ...]
-    list_message: str | None
-    forced: bool
-    received_at: float
-    ready_at: float
-    listed_at: float
-    client_id: str | None
+    remaining: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "env": self.env, "cif": self.cif, "outcome": self.outcome,
+                "errors": list(self.errors), "times": self.remaining}
 
 
-_COLUMNS = ("idx, env, cif, version, kind, uit, issued, declarant, reference, outcome, errors, list_message, forced, "
-            "received_at, ready_at, listed_at, client_id")
+COLUMNS = ("idx, env, cif, version, kind, uit, issued, carrier, declarant, reference, client_id, received_at, "
+           "ready_at, listed_at, state, errors, list_errors")
 
 
-def _upload(row: sqlite3.Row) -> Upload:
-    return Upload(row["idx"], row["env"], row["cif"], row["version"], row["kind"], row["uit"], bool(row["issued"]),
-                  row["declarant"], row["reference"], row["outcome"], tuple(json.loads(row["errors"])),
-                  row["list_message"], bool(row["forced"]), row["received_at"], row["ready_at"], row["listed_at"],
-                  row["client_id"])
-
-
-def insert(conn: sqlite3.Connection, index: int, new: NewUpload) -> None:
-    """Store an accepted upload under ``index``, inside the caller's transaction.
-
-    Raises sqlite3.IntegrityError when a newly issued UIT already exists (the caller draws another).
-    """
-    transport = new.declaration.transport
-    conn.execute(
-        f"INSERT INTO etransport_uploads ({_COLUMNS}, carrier, body) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (index, new.env, new.cif, new.declaration.version, new.declaration.kind, new.uit, int(new.issued),
-         new.declaration.cod_declarant, new.declaration.ref_declarant, new.outcome, json.dumps(list(new.errors)),
-         new.list_message, int(new.forced), new.received_at, new.ready_at, new.listed_at, new.client_id,
-         None if transport is None else transport.tr_cod, new.body),
+def _upload(row: sqlite3.Row, with_body: bool = False) -> Upload:
+    return Upload(
+        row["idx"], row["env"], row["cif"], row["version"], row["kind"], row["uit"], bool(row["issued"]),
+        row["carrier"], row["declarant"], row["reference"], row["client_id"], row["received_at"], row["ready_at"],
+        row["listed_at"], row["state"], tuple(json.loads(row["errors"])), tuple(json.loads(row["list_errors"])),
+        bytes(row["body"]) if with_body else b"",
     )
 
 
-class ETransportStore:
-    """Reads and the few changes the control plane may make, over mock ANAF's database."""
+def read_stored(body: bytes, version: int) -> declarations.Declaration:
+    """A stored body read back: it passed the upload checks, so it parses."""
+    return declarations.read(xml_input.parse(body), version)
 
-    def __init__(self, db: Any) -> None:
+
+class EtransportStore:
+    """Uploads and armed outcomes over mock ANAF's database."""
+
+    def __init__(self, db: Database, sequences: Sequences) -> None:
         self.db = db
+        self.sequences = sequences
 
-    def get(self, env: str, index: int) -> Upload | None:
-        row = self.db.query_one(f"SELECT {_COLUMNS} FROM etransport_uploads WHERE env = ? AND idx = ?", (env, index))
+    # -- uploads --
+
+    def add_upload(self, upload: Upload, new_uit: Callable[[], str] | None = None) -> Upload:
+        """Store an upload with the next index; a notification (``new_uit`` given) also gets a UIT no one holds."""
+        with self.db.transaction() as conn:
+            index = int(self.sequences.next_in(conn, "etransport_upload"))
+            uit = upload.uit
+            if new_uit is not None:
+                uit = new_uit()
+                while conn.execute("SELECT 1 FROM etransport_uploads WHERE uit = ? AND issued = 1", (uit,)).fetchone():
+                    uit = new_uit()
+            stored = replace(upload, index=index, uit=uit, issued=new_uit is not None)
+            conn.execute(
+                f"INSERT INTO etransport_uploads ({COLUMNS}, body) VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (stored.index, stored.env, stored.cif, stored.version, stored.kind, stored.uit, int(stored.issued),
+                 stored.carrier, stored.declarant, stored.reference, stored.client_id, stored.received_at,
+                 stored.ready_at, stored.listed_at, stored.state, _texts(stored.errors), _texts(stored.list_errors),
+                 stored.body),
+            )
+        return stored
+
+    def upload(self, env: str, index: int) -> Upload | None:
+        row = self.db.query_one(f"SELECT {COLUMNS} FROM etransport_uploads WHERE env = ? AND idx = ?", (env, index))
         return None if row is None else _upload(row)
 
-    def find(self, index: int) -> Upload | None:
-        """An upload by index in either env (the control plane names uploads by index only)."""
-        row = self.db.query_one(f"SELECT {_COLUMNS} FROM etransport_uploads WHERE idx = ?", (index,))
+    def find(self, index: int, env: str | None = None) -> Upload | None:
+        """An upload by index, in ``env`` or in either (the control plane may name it by index alone)."""
+        row = self.db.query_one(f"SELECT {COLUMNS} FROM etransport_uploads WHERE idx = ? AND (? IS NULL OR env = ?)",
+                                (index, env, env))
         return None if row is None else _upload(row)
 
     def uploads(self, env: str | None = None, cif: str | None = None) -> list[Upload]:
-        """All uploads, oldest first, optionally of one env and/or CIF."""
-        rows = self.db.query(
-            f"SELECT {_COLUMNS} FROM etransport_uploads WHERE (:env IS NULL OR env = :env) "
-            "AND (:cif IS NULL OR cif = :cif) ORDER BY idx", {"env": env, "cif": cif})
-        return [_upload(row) for row in rows]
+        """All uploads, oldest first, optionally of one env and/or made under one CIF."""
+        sql, params = f"SELECT {COLUMNS} FROM etransport_uploads WHERE 1 = 1", []
+        if env is not None:
+            sql, params = sql + " AND env = ?", params + [env]
+        if cif is not None:
+            sql, params = sql + " AND cif = ?", params + [cif]
+        return [_upload(r) for r in self.db.query(sql + " ORDER BY idx", tuple(params))]
+
+    def replace_outcome(self, upload: Upload) -> Upload:
+        """Store a forced outcome and/or reveal time."""
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE etransport_uploads SET state = ?, errors = ?, list_errors = ?, ready_at = ?, listed_at = ? "
+                "WHERE idx = ?",
+                (upload.state, _texts(upload.errors), _texts(upload.list_errors), upload.ready_at, upload.listed_at,
+                 upload.index),
+            )
+        return upload
+
+    # -- what lists read --
 
     def filed_about(self, env: str, uit: str) -> list[Filed]:
-        """The uploads of ``env`` that issued or name ``uit``: enough for rule (1)."""
+        """The uploads of ``env`` that issued or name ``uit``: what rule (1) reads."""
         return self._filed("env = ? AND uit = ?", (env, uit))
 
-    def filed_for(self, env: str, cif: str) -> list[Filed]:
+    def filed_under(self, env: str, cif: str) -> list[Filed]:
         """The uploads made under ``cif`` in ``env``: what `lista/{zile}/{cif}` reads."""
         return self._filed("env = ? AND cif = ?", (env, cif))
 
@@ -164,30 +198,39 @@ class ETransportStore:
                            (env, env, carrier))
 
     def _filed(self, where: str, params: tuple[Any, ...]) -> list[Filed]:
-        rows = self.db.query(f"SELECT idx, cif, version, uit, body, outcome, list_message, ready_at, listed_at "
+        rows = self.db.query("SELECT idx, cif, version, uit, state, list_errors, ready_at, listed_at, body "
                              f"FROM etransport_uploads WHERE {where} ORDER BY idx", params)
-        return [Filed(row["idx"], row["cif"], row["uit"], read_stored(row["body"], row["version"]), row["outcome"],
-                      row["list_message"], row["ready_at"], row["listed_at"]) for row in rows]
+        return [Filed(row["idx"], row["cif"], row["uit"], read_stored(bytes(row["body"]), row["version"]), row["state"],
+                      tuple(json.loads(row["list_errors"])), row["ready_at"], row["listed_at"]) for row in rows]
 
-    def force(self, index: int, outcome: str | None, errors: Iterable[str] | None, list_message: str | None,
-              ready_at: float | None, listed_at: float | None, now: float) -> Upload | None:
-        """Change a pending upload's outcome and/or timing; None when it is unknown or already revealed."""
+    # -- armed outcomes --
+
+    def arm(self, env: str, cif: str, outcome: str, errors: tuple[str, ...], times: int) -> Armed:
         with self.db.transaction() as conn:
-            row = conn.execute(f"SELECT {_COLUMNS} FROM etransport_uploads WHERE idx = ?", (index,)).fetchone()
-            if row is None or row["ready_at"] <= now:
+            cur = conn.execute("INSERT INTO etransport_armed (env, cif, outcome, errors, remaining) VALUES (?, ?, ?, ?, ?)",
+                               (env, cif, outcome, _texts(errors), times))
+            return Armed(int(cur.lastrowid or 0), env, cif, outcome, errors, times)
+
+    def take_armed(self, env: str, cif: str) -> Armed | None:
+        """Consume one armed outcome for (env, cif), the oldest first."""
+        with self.db.transaction() as conn:
+            row = conn.execute("SELECT * FROM etransport_armed WHERE env = ? AND cif = ? AND remaining > 0 "
+                               "ORDER BY id LIMIT 1", (env, cif)).fetchone()
+            if row is None:
                 return None
-            current = _upload(row)
-            conn.execute(
-                "UPDATE etransport_uploads SET outcome = ?, errors = ?, list_message = ?, forced = ?, ready_at = ?, "
-                "listed_at = ? WHERE idx = ?",
-                (outcome or current.outcome, json.dumps(list(current.errors if errors is None else errors)),
-                 current.list_message if outcome is None else list_message, int(current.forced or outcome is not None),
-                 current.ready_at if ready_at is None else ready_at,
-                 current.listed_at if listed_at is None else listed_at, index))
-            updated = conn.execute(f"SELECT {_COLUMNS} FROM etransport_uploads WHERE idx = ?", (index,)).fetchone()
-            return _upload(updated)
+            conn.execute("UPDATE etransport_armed SET remaining = remaining - 1 WHERE id = ?", (row["id"],))
+            conn.execute("DELETE FROM etransport_armed WHERE remaining <= 0")
+            return Armed(row["id"], row["env"], row["cif"], row["outcome"], tuple(json.loads(row["errors"])),
+                         row["remaining"] - 1)
+
+    def armed(self) -> list[Armed]:
+        return [Armed(r["id"], r["env"], r["cif"], r["outcome"], tuple(json.loads(r["errors"])), r["remaining"])
+                for r in self.db.query("SELECT * FROM etransport_armed ORDER BY id")]
+
+    def disarm(self) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM etransport_armed")
 
 
-def read_stored(body: bytes, version: int) -> declarations.Declaration:
-    """A stored body read back: it passed the upload checks, so it parses."""
-    return declarations.read(xml_input.parse(body), version)
+def _texts(values: tuple[str, ...]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)

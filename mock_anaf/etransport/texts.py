@@ -1,5 +1,8 @@
 """Every sentence e-Transport says, exactly as ANAF writes it (typos included), each with its source.
 
+The Xerces sentences inside "Fisierul transmis nu este valid." live in `mock_anaf/xml_input.py` and the fault
+texts in `mock_anaf/api_faults.py`: both APIs say them alike.
+
 Source keys are those of SPEC-ANAF-API.md: SW-ET = ANAF's e-Transport swagger examples, LIVE = dated live
 probes; [P] marks the sandbox's own wording, which carries a `SANDBOX-` rule id where it could be mistaken
 for ANAF's.
@@ -116,6 +119,6 @@ def cui_decl_not_a_number(value: str) -> str:
     return f"cui_decl introdus= {value} nu este un numar"
 
 
-# --- faults (SPEC-ANAF-API §6.11) ------------------------------------------------------------------------
+# --- the sandbox's own wording, where ANAF has no sentence -----------------------------------------------
 
-TECHNICAL_ERROR = "A aparut o eroare tehnica. Cod: SBX-001"  # SW-ET/info_transportatori pattern, SBX code [P]
+FORCED_ERROR = "SANDBOX-F1: rezultat fortat prin /__admin/etransport (panoul de control al sandbox-ului)"  # [P]

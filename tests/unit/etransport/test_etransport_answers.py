@@ -26,7 +26,7 @@ def golden(name: str) -> dict[str, Any]:
                      id="upload-error-standard"),
         pytest.param("stare_ok.json", lambda g: answers.stare(g["dateResponse"], g["trace_id"], "ok"), id="stare-ok"),
         pytest.param("stare_nok.json", lambda g: answers.stare(
-            g["dateResponse"], g["trace_id"], "nok", "UIT-ul nu poate fi identificat."), id="stare-nok"),
+            g["dateResponse"], g["trace_id"], "nok", ["UIT-ul nu poate fi identificat."]), id="stare-nok"),
         pytest.param("lista_empty.json", lambda g: answers.errors(
             g["dateResponse"], g["trace_id"], "Nu exista mesaje in ultimele 60 zile"), id="lista-empty"),
         pytest.param("lista_ok.json", lambda g: answers.lista(

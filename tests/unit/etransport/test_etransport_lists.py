@@ -23,7 +23,7 @@ def at(hour: int, minute: int, second: int = 0, day: int = 10) -> float:
 
 def filed(index: int, body: bytes, when: float, state: str = "ok", uit: str | None = UIT,
           message: str | None = None, cif: str = "12345674", listed_at: float | None = None) -> Filed:
-    return Filed(index, cif, uit, rules.read_upload(body, 2), state, message, when,
+    return Filed(index, cif, uit, rules.read_upload(body, 2), state, (message,) if message else (), when,
                  when if listed_at is None else listed_at)
 
 

@@ -20,6 +20,26 @@ NOW = datetime(2025, 3, 10, 10, 15, tzinfo=rules.BUCHAREST)
 
 
 @pytest.mark.parametrize(
+    ("value", "number"),
+    [pytest.param("4000000001", 4000000001, id="index"), pytest.param("007", 7, id="leading-zeros"),
+     pytest.param("12a", None, id="letters"), pytest.param("-1", None, id="negative"), pytest.param("", None, id="empty"),
+     pytest.param("1" * 19, None, id="over-int64"), pytest.param("٣", None, id="non-ascii")],
+)
+def test_whole_number(value: str, number: int | None) -> None:
+    assert rules.whole_number(value) == number
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [pytest.param("60", 60, id="plain"), pytest.param("-5", -5, id="negative"), pytest.param("+7", 7, id="plus"),
+     pytest.param("60a", None, id="letters"), pytest.param("2147483648", None, id="over-int32"),
+     pytest.param(" 5", None, id="space"), pytest.param("", None, id="empty")],
+)
+def test_java_int(value: str, number: int | None) -> None:
+    assert rules.java_int(value) == number
+
+
+@pytest.mark.parametrize(
     ("standard", "cif", "versiune", "expected"),
     [
         pytest.param("ETRANSP", "12345674", "2", None, id="ok-v2"),
@@ -181,10 +201,10 @@ def declaration(kind: str, declarant: str = "12345674", version: int = 2) -> Dec
     return Declaration(version, kind, declarant, "", False, referenced_uit=None if kind == "NOT" else "CDEFHJKLMNPQRT01")
 
 
-UNKNOWN = rules.Outcome("nok", "UIT-ul nu poate fi identificat.",
-                        "Nu a fost identificat UIT-ul printre notificarile valide anterioare.")
-MISMATCH = rules.Outcome("nok", "SANDBOX-ET1: codDeclarant=34567892 difera de CIF-ul din cale=12345674",
-                         "SANDBOX-ET1: codDeclarant=34567892 difera de CIF-ul din cale=12345674")
+UNKNOWN = rules.Outcome("nok", ("UIT-ul nu poate fi identificat.",),
+                        ("Nu a fost identificat UIT-ul printre notificarile valide anterioare.",))
+MISMATCH = rules.Outcome("nok", ("SANDBOX-ET1: codDeclarant=34567892 difera de CIF-ul din cale=12345674",),
+                         ("SANDBOX-ET1: codDeclarant=34567892 difera de CIF-ul din cale=12345674",))
 
 
 @pytest.mark.parametrize(
