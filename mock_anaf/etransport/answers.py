@@ -7,9 +7,24 @@ Boot's own 400 (info without `cui_op`). Every answer but the 400 and `info`'s ar
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
 
 from mock_anaf.etransport import texts
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What an operation answers: status and JSON; ``notes`` go to the journal (never a body, token or query)."""
+
+    status: int
+    data: Any
+    notes: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def body(self) -> bytes:
+        return json.dumps(self.data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def errors(date_response: str, trace_id: str, message: str) -> dict[str, Any]:

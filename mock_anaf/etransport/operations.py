@@ -5,14 +5,15 @@ Each takes the caller the gateway admitted, the path or query values and the tim
 """
 from __future__ import annotations
 
-import json
 import secrets
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from mock_anaf import anaf_time
 from mock_anaf.etransport import answers, lists, rules, texts
+from mock_anaf.etransport.answers import Answer
+from mock_anaf.etransport.declaration import Declaration
 from mock_anaf.etransport.store import EtransportStore, Upload
 from mock_anaf.gateway import Caller
 from mock_anaf.processing import Quotas, RuntimeSettings, revealed_state
@@ -20,19 +21,6 @@ from mock_anaf.taxpayers import Taxpayers
 
 # The outcomes the control plane may force, by the names §6.11 gives them.
 STATES = {"ok": texts.STARE_OK, "nok": texts.STARE_NOK, "xml_errors": texts.STARE_XML_ERRORS}
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What an operation answers: status and JSON; ``notes`` go to the journal (never a body, token or query)."""
-
-    status: int
-    data: Any
-    notes: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def body(self) -> bytes:
-        return json.dumps(self.data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -95,7 +83,7 @@ class Etransport:
                                        stored.uit or "", declaration.ref_declarant, version)
         return Answer(200, body, {**notes, "index": stored.index, "outcome": "accepted"})
 
-    def _accept(self, env: str, caller: Caller, request: UploadRequest, declaration: Any) -> Upload:
+    def _accept(self, env: str, caller: Caller, request: UploadRequest, declaration: Declaration) -> Upload:
         """Decide the outcome now (§7.2), store it to be revealed at `ready_at`."""
         now = self.now()
         settings = self.settings.current()

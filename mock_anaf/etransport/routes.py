@@ -16,7 +16,8 @@ from foundation.faults import Fault, FaultInjector
 from mock_anaf import anaf_time
 from mock_anaf.api_faults import fault_answer
 from mock_anaf.etransport import rules
-from mock_anaf.etransport.operations import Answer, Etransport, UploadRequest
+from mock_anaf.etransport.answers import Answer
+from mock_anaf.etransport.operations import Etransport, UploadRequest
 from mock_anaf.gateway import Caller, Gateway
 
 ROLE = anaf.ETRANSPORT.role

@@ -213,6 +213,8 @@ class EtransportStore:
 
     def take_armed(self, env: str, cif: str) -> Armed | None:
         """Consume one armed outcome for (env, cif), the oldest first."""
+        if self.db.query_one("SELECT 1 FROM etransport_armed LIMIT 1") is None:
+            return None  # the usual case, read without taking the write lock
         with self.db.transaction() as conn:
             row = conn.execute("SELECT * FROM etransport_armed WHERE env = ? AND cif = ? AND remaining > 0 "
                                "ORDER BY id LIMIT 1", (env, cif)).fetchone()
