@@ -86,6 +86,15 @@ SIGNATURE_VALIDATION_PATH = "/api/validate/signature"  # at the host's root, no 
 EFACTURA_OPERATIONS = (EFACTURA_UPLOAD, EFACTURA_UPLOAD_B2C, EFACTURA_STATUS, EFACTURA_LIST, EFACTURA_LIST_PAGED,
                        EFACTURA_DOWNLOAD)
 
+# e-Transport's operations, under `ETRANSPORT.api_prefix(env)` (SPEC-ANAF-API §7): values travel in the path,
+# `upload/{standard}/{cif}[/{versiune}]`, `stareMesaj/{id}`, `lista/{zile}/{cif}`; `info` takes a query.
+ETRANSPORT_UPLOAD = "upload"
+ETRANSPORT_STANDARD = "ETRANSP"
+ETRANSPORT_STATUS = "stareMesaj"
+ETRANSPORT_LIST = "lista"
+ETRANSPORT_INFO = "info"
+ETRANSPORT_OPERATIONS = (ETRANSPORT_UPLOAD, ETRANSPORT_STATUS, ETRANSPORT_LIST, ETRANSPORT_INFO)
+
 
 def service(name: str) -> Service | None:
     """The service called ``name`` (`EFACTURA`), or None."""

@@ -28,6 +28,10 @@ from mock_anaf.efactura.admin import create_efactura_admin_blueprint
 from mock_anaf.efactura.archive import Signer
 from mock_anaf.efactura.operations import Efactura
 from mock_anaf.efactura.routes import create_efactura_blueprint
+from mock_anaf.etransport import store as etransport_store
+from mock_anaf.etransport.admin import create_etransport_admin_blueprint
+from mock_anaf.etransport.operations import Etransport
+from mock_anaf.etransport.routes import create_etransport_blueprint
 from mock_anaf.errors import AccessDenied, PortalError, TooLarge
 from mock_anaf.gateway import ApiRefusal, Gateway
 from mock_anaf.grants import Grants, Lifetimes
@@ -63,6 +67,8 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
     sequences, quotas = processing.Sequences(store.db), processing.Quotas(store.db)
     efactura = Efactura(efactura_store.EfacturaStore(store.db, sequences), taxpayers, quotas, api_settings,
                         Signer.for_key(key.key.private_key), clock.now)
+    etransport = Etransport(etransport_store.EtransportStore(store.db, sequences), taxpayers, quotas, api_settings,
+                            clock.now)
     gateway = Gateway(store, clock, api_settings,
                       app_services=lambda client_id: a.services if (a := store.get_app(client_id)) else ())
     services = Services(
@@ -70,6 +76,7 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
         faults=FaultInjector(FAULT_ENDPOINTS, FAULT_KINDS), store=store, registry=registry,
         grants=Grants(store, minter, clock, lifetimes), key=key, taxpayers=taxpayers, api_settings=api_settings,
         gateway=gateway, sequences=sequences, quotas=quotas, efactura=efactura,
+        etransport=etransport,
     )
 
     app = Flask(__name__)
@@ -90,9 +97,11 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
     app.register_blueprint(create_oauth_blueprint(services))
     app.register_blueprint(create_api_blueprint(services))
     app.register_blueprint(create_efactura_blueprint(efactura, gateway, services.faults))
+    app.register_blueprint(create_etransport_blueprint(etransport, gateway, services.faults))
     app.register_blueprint(create_prefixless_blueprint())
     app.register_blueprint(create_api_admin_blueprint(taxpayers, quotas, api_settings))
     app.register_blueprint(create_efactura_admin_blueprint(efactura, taxpayers))
+    app.register_blueprint(create_etransport_admin_blueprint(etransport))
     app.register_blueprint(create_portal_api_blueprint(services))
     app.register_blueprint(create_portal_blueprint(services))
     app.register_blueprint(create_admin_blueprint(
@@ -140,7 +149,7 @@ class PageSessions(SecureCookieSessionInterface):
 
 # Journal notes of ANAF's APIs (SPEC-ANAF-API §6.11): never a body, a token or a query string.
 API_NOTES = ("env", "cif", "index", "download_id", "outcome", "reason")
-API_SCHEMA = processing.SCHEMA + taxpayer_registry.SCHEMA + efactura_store.SCHEMA
+API_SCHEMA = processing.SCHEMA + taxpayer_registry.SCHEMA + efactura_store.SCHEMA + etransport_store.SCHEMA
 
 
 def reset_state(services: Services) -> None:

@@ -11,6 +11,8 @@ from mock_anaf.api_faults import API_FAULT_KINDS
 from mock_anaf.config import Config
 from mock_anaf.efactura.operations import Efactura
 from mock_anaf.efactura.routes import FAULT_ENDPOINTS as EFACTURA_FAULTS
+from mock_anaf.etransport.operations import Etransport
+from mock_anaf.etransport.routes import FAULT_ENDPOINTS as ETRANSPORT_FAULTS
 from mock_anaf.errors import InvalidClient, InvalidGrant, ServerError, TemporarilyUnavailable
 from mock_anaf.gateway import Gateway
 from mock_anaf.grants import Grants
@@ -21,7 +23,7 @@ from mock_anaf.taxpayers import Taxpayers
 from mock_anaf.tokens import SigningKey
 
 OAUTH_FAULT_ENDPOINTS = ("authorize", "token", "revoke", "hello")
-API_FAULT_ENDPOINTS = EFACTURA_FAULTS
+API_FAULT_ENDPOINTS = EFACTURA_FAULTS + ETRANSPORT_FAULTS
 FAULT_ENDPOINTS = OAUTH_FAULT_ENDPOINTS + API_FAULT_ENDPOINTS
 FAULT_KINDS = {endpoint: API_FAULT_KINDS for endpoint in API_FAULT_ENDPOINTS}
 
@@ -45,6 +47,7 @@ class Services:
     sequences: Sequences
     quotas: Quotas
     efactura: Efactura
+    etransport: Etransport
 
     def apply_fault(self, endpoint: str) -> None:
         """Fail this call as `/__admin/faults` asked, or wait and carry on for `delay`."""

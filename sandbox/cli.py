@@ -82,6 +82,7 @@ def summary(sandbox: Sandbox) -> str:
         f"  Mock SBS          {sbs['url']}/console  (GraphQL console)",
         f"  Mock ANAF         {anaf['url']}/portal/ (developer portal)",
         f"  e-Factura API     {anaf.get('api', {}).get('efactura', {}).get('test', '')}/  (and /prod/..., see README)",
+        f"  e-Transport API   {anaf.get('api', {}).get('etransport', {}).get('test', '')}/  (and /prod/..., see README)",
         "",
         f"  SBS account key   {sbs['accountKey']}",
         f"  SBS service key   {sbs['serviceKey']}",

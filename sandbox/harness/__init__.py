@@ -13,11 +13,13 @@ import requests
 from foundation.graphql_client import GraphQLError
 from sandbox.harness.anaf import AnafApp, AnafClient, AnafError, AuthorizeResult, ControlPlane, HarnessError
 from sandbox.harness.efactura import Download, Efactura, Status, Uploaded
+from sandbox.harness.etransport import DeclarationStatus, Declared, Etransport
 from sandbox.harness.sbs import BrokeredAuthorization, SbsClient
 
 __all__ = [
-    "AnafApp", "AnafClient", "AnafError", "AuthorizeResult", "BrokeredAuthorization", "ControlPlane", "Download",
-    "Efactura", "GraphQLError", "HarnessError", "SandboxHandle", "SbsClient", "Status", "Uploaded",
+    "AnafApp", "AnafClient", "AnafError", "AuthorizeResult", "BrokeredAuthorization", "ControlPlane",
+    "DeclarationStatus", "Declared", "Download", "Efactura", "Etransport", "GraphQLError", "HarnessError",
+    "SandboxHandle", "SbsClient", "Status", "Uploaded",
 ]
 
 

@@ -12,6 +12,7 @@ from foundation.anaf import AUTHORIZE_PATH, HELLO_PATH, REVOKE_PATH, SERVICE_NAM
 
 if TYPE_CHECKING:
     from sandbox.harness.efactura import Efactura
+    from sandbox.harness.etransport import Etransport
 
 
 class HarnessError(AssertionError):
@@ -191,6 +192,12 @@ class AnafClient(ControlPlane):
         from sandbox.harness.efactura import Efactura
 
         return Efactura(self.session, self.api_url, self.url, access_token, env)
+
+    def etransport(self, access_token: str, env: str = "test") -> "Etransport":
+        """e-Transport's API with this bearer token (`/test/` or `/prod/`), and its control plane."""
+        from sandbox.harness.etransport import Etransport
+
+        return Etransport(self.session, self.api_url, self.url, access_token, env)
 
     def hello(self, access_token: str, name: str = "sandbox") -> requests.Response:
         """TestOauth hello with a bearer token: 200 `Hello, "name"` or 403."""

@@ -1,0 +1,117 @@
+"""e-Transport's control plane (SPEC-ANAF-API §7.6, sandbox contract).
+
+`/__admin/etransport/uploads`, `/__admin/etransport/uploads/<index>` and `/__admin/etransport/next-outcomes`,
+as e-Factura's (§6.11). Errors are 400 `{"error":"invalid_request","error_description":…}` as elsewhere
+(404 unknown index, 409 final state).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from mock_anaf import taxpayers as taxpayer_rules
+from mock_anaf.api_admin import AdminInputError, bad, json_body
+from mock_anaf.etransport import rules, texts
+from mock_anaf.etransport.operations import STATES, Etransport
+from mock_anaf.etransport.store import Upload
+from mock_anaf.processing import is_terminal, revealed_state
+
+
+def _env(data: dict[str, Any], default: str | None = None) -> str:
+    env = data.get("env", default)
+    if env not in ("test", "prod"):
+        raise AdminInputError("env must be test or prod")
+    return env
+
+
+def _cif(data: dict[str, Any]) -> str:
+    value = data.get("cif")
+    if not isinstance(value, str) or rules.whole_number(taxpayer_rules.plain_cif(value)) is None:
+        raise AdminInputError("cif must be a CIF of digits, e.g. 12345674")
+    return taxpayer_rules.plain_cif(value)
+
+
+def _outcome(data: dict[str, Any]) -> str:
+    outcome = data.get("outcome")
+    if outcome not in STATES:
+        raise AdminInputError("outcome must be ok, nok or xml_errors")
+    return outcome
+
+
+def _errors(data: dict[str, Any]) -> tuple[str, ...]:
+    errors = data.get("errors", [])
+    if not isinstance(errors, list) or not all(isinstance(e, str) and e for e in errors) or len(errors) > 100:
+        raise AdminInputError("errors must be a list of up to 100 non-empty texts")
+    return tuple(errors)
+
+
+def _seconds(data: dict[str, Any], name: str) -> float:
+    value = data[name]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or not 0 <= value <= 365 * 86_400:
+        raise AdminInputError(f"{name} must be a number of seconds from 0 to 31536000")
+    return float(value)
+
+
+def create_etransport_admin_blueprint(etransport: Etransport) -> Blueprint:
+    """The §7.6 calls."""
+    bp = Blueprint("etransport_admin", __name__, url_prefix="/__admin/etransport")
+    store = etransport.store
+
+    def shown(upload: Upload) -> dict[str, Any]:
+        return upload.admin_json(revealed_state(upload.state, upload.ready_at, etransport.now()))
+
+    @bp.get("/uploads")
+    def list_uploads() -> Response:
+        """Uploads (never their bodies), `?env=` and `?cif=` to narrow."""
+        cif = request.args.get("cif")
+        return jsonify([shown(u) for u in store.uploads(request.args.get("env"),
+                                                         taxpayer_rules.plain_cif(cif) if cif else None)])
+
+    @bp.post("/uploads/<index>")
+    def force_upload(index: str) -> Response | tuple[Response, int]:
+        """Force an upload's outcome and/or when it is revealed; 409 once its state is final."""
+        data = json_body()
+        number = rules.whole_number(index)
+        upload = None if number is None else store.find(number, request.args.get("env") or data.get("env"))
+        if upload is None:
+            return bad(f"no e-Transport upload with index {index[:20]}", 404)
+        now = etransport.now()
+        if is_terminal(upload.ready_at, now):
+            return bad(f"upload {index} is already {upload.state!r}: a final state never changes", 409)
+        changes: dict[str, Any] = {}
+        if "outcome" in data:
+            outcome = _outcome(data)
+            errors = (_errors(data) or (texts.FORCED_ERROR,)) if outcome == "nok" else ()
+            changes.update(state=STATES[outcome], errors=errors, list_errors=errors)
+        elif "errors" in data:
+            raise AdminInputError("errors go with outcome nok")
+        if "ready_in" in data:
+            ready_at = now + _seconds(data, "ready_in")
+            changes.update(ready_at=ready_at, listed_at=ready_at + (upload.listed_at - upload.ready_at))
+        return jsonify(shown(store.replace_outcome(replace(upload, **changes))))
+
+    @bp.get("/next-outcomes")
+    def list_armed() -> Response:
+        return jsonify([a.as_json() for a in store.armed()])
+
+    @bp.post("/next-outcomes")
+    def arm() -> tuple[Response, int]:
+        """The next `times` uploads under this `cif` in `env` end with `outcome`, whatever their content."""
+        data = json_body()
+        outcome = _outcome(data)
+        times = data.get("times", 1)
+        if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= 1000:
+            raise AdminInputError("times must be a whole number from 1 to 1000")
+        armed = store.arm(_env(data, "test"), _cif(data), outcome, _errors(data), times)
+        return jsonify(armed.as_json()), 201
+
+    @bp.delete("/next-outcomes")
+    def disarm() -> tuple[str, int]:
+        store.disarm()
+        return "", 204
+
+    return bp
