@@ -116,12 +116,14 @@ class HttpAnafApi:
 
     def upload_declaration(self, bearer: Bearer, cif: str, xml: bytes) -> DeclarationReceipt:
         """SPEC-ANAF-API §7.1, version 2."""
-        return read_declaration_upload(self._send(bearer, "POST", "upload", f"upload/ETRANSP/{cif}/2", data=xml,
+        path = f"{anaf.ETRANSPORT_UPLOAD}/{anaf.ETRANSPORT_STANDARD}/{cif}/2"
+        return read_declaration_upload(self._send(bearer, "POST", anaf.ETRANSPORT_UPLOAD, path, data=xml,
                                                   headers={"Content-Type": "application/xml"}))
 
     def declaration_status(self, bearer: Bearer, upload_index: str) -> StatusAnswer:
         """SPEC-ANAF-API §7.3."""
-        return read_declaration_status(self._send(bearer, "GET", "stareMesaj", f"stareMesaj/{upload_index}"))
+        return read_declaration_status(self._send(bearer, "GET", anaf.ETRANSPORT_STATUS,
+                                                  f"{anaf.ETRANSPORT_STATUS}/{upload_index}"))
 
     def _send(self, bearer: Bearer, method: str, operation: str, path: str, *,
               headers: dict[str, str] | None = None, **kwargs: Any) -> Answer:

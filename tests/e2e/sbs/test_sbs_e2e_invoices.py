@@ -117,6 +117,8 @@ def test_invoice_goes_out_with_the_rule_client_id_and_refreshes_with_it(seeded, 
 
 def test_declaration_goes_out_with_the_implicit_client(seeded) -> None:
     s = seeded.seeded
+    seeded.http.put(f"{seeded.anaf_url}/__admin/api-settings", json={"processing_seconds": 0},
+                    timeout=10).raise_for_status()
     org = organization_with_rights(seeded)
     request = seeded.oauth(GENERATE, {"input": {"organizationId": org, "scope": "ETRANSPORT"}})["data"][
         "generateAuthorizationRequest"]
@@ -125,13 +127,15 @@ def test_declaration_goes_out_with_the_implicit_client(seeded) -> None:
     sent = seeded.graphql("ro-etransport-api", s["key"], "mutation($org: ID!, $xml: String!) { uploadDeclaration("
                           "input: {organizationId: $org, xml: $xml}) { status uploadIndex uit clientId } }",
                           {"org": org, "xml": sample_declaration("12345674", "E2E-TR", date(2025, 3, 10))})
-    if sent.get("errors") and "404" in str(sent["errors"][0].get("extensions", {}).get("anafStatus")):
-        pytest.skip("mock ANAF has no e-Transport API on this branch yet")
     assert not sent.get("errors"), sent
     done = sent["data"]["uploadDeclaration"]
     assert (done["status"], done["clientId"]) == ("PENDING", request["clientId"]) and done["uit"]
     assert anaf_api_calls(seeded, "/ETRANSPORT/ws/v1/upload/ETRANSP/12345674/2") == [
         ("/prod/ETRANSPORT/ws/v1/upload/ETRANSP/12345674/2", request["clientId"], 200)]
+    read = seeded.ok("ro-etransport-api", s["key"], "query($id: ID!) { declarations(organizationId: $id) { status uit "
+                     "clientId errors } }", {"id": org})["declarations"]
+    assert read == [{"status": "OK", "uit": done["uit"], "clientId": request["clientId"], "errors": []}]
+    assert [c[1] for c in anaf_api_calls(seeded, f"/stareMesaj/{done['uploadIndex']}")] == [request["clientId"]]
 
 
 def test_anaf_gateway_refusals_reach_the_caller_in_anaf_words(seeded) -> None:
