@@ -65,11 +65,11 @@ def resolve_upload_invoice(_: Any, info: GraphQLResolveInfo, input: dict[str, An
 
 
 @efactura_mutation.field("syncInvoices")
-def resolve_sync(_: Any, info: GraphQLResolveInfo, organization_id: str, days: int = 60) -> SyncResult:
-    """`syncInvoices(organizationId, days)`."""
+def resolve_sync(_: Any, info: GraphQLResolveInfo, organization_id: str, days: int | None = 60) -> SyncResult:
+    """`syncInvoices(organizationId, days)`; an explicit `days: null` means the default, 60."""
     c = _ctx(info)
     c.note(scope="EFACTURA")
-    return c.domain.invoices.sync(c.caller, organization_id, days)
+    return c.domain.invoices.sync(c.caller, organization_id, 60 if days is None else days)
 
 
 @efactura_mutation.field("refreshInvoiceStatus")

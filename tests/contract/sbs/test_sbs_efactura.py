@@ -203,7 +203,8 @@ def test_sync_records_inbound_invoices_once_and_finishes_pending_uploads(sbs, au
     assert [(i["direction"], i["status"], i["sellerTin"], i["buyerTin"]) for i in first["added"]] == [
         ("INBOUND", "OK", "56789016", "12345678")]
     assert [(i["id"], i["status"]) for i in first["updated"]] == [(pending["id"], "OK")]
-    second = efactura(sbs, authorized, SYNC, {"org": authorized["org"]})["syncInvoices"]
+    second = efactura(sbs, authorized, SYNC, {"org": authorized["org"], "days": None})["syncInvoices"]
+    assert second["days"] == 60, "days: null is the default"
     assert (second["added"], second["updated"]) == ([], [])
     inbound = efactura(sbs, authorized, LIST, {"org": authorized["org"], "filter": {"direction": "INBOUND"}})["invoices"]
     assert len(inbound) == 1 and inbound[0]["downloadId"] == first["added"][0]["downloadId"]
