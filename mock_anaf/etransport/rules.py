@@ -28,7 +28,6 @@ KINDS_V2 = ("notificare", "stergere", "confirmare", "modifVehicul")  # XSD-ET: t
 
 # The UIT alphabet of XSD-ET's pattern [0-9ACDEFHJKLMNPQRTUVWXY]{14}[0-9]{2}: no B, G, I, O, S, Z.
 UIT_LETTERS = "0123456789ACDEFHJKLMNPQRTUVWXY"
-UIT_DIGITS = "0123456789"
 VALID_DAYS = 5  # dataTransport + 5 days [I: third-party guides quoting ANAF's guide, e.g. e-avize.ro]
 VALID_DAYS_INTRA_COMMUNITY = 15  # codTipOperatiune 10, intra-Community acquisition [I: same]
 
@@ -112,10 +111,20 @@ def kind_problem(root: etree._Element) -> xml_input.SaxProblem | None:
         root, f"cvc-complex-type.2.4.b: The content of element 'eTransport' is not complete. One of '{{{expected}}}' is expected.")
 
 
+def uit_check_digits(first14: str) -> str:
+    """A UIT's last two characters: the last two digits of the sum of its first 14 characters' codes.
+
+    ANAF's e-Transport Schematron v2.0.2, rule BR-019 ("TREBUIE sa respecte algoritmul de verificare a
+    cifrei de control"), whose examples include 3V0P0L0P0T3JUW46: a UIT that fails it is refused when a
+    later declaration names it, and clients (anafpy) refuse it before sending.
+    """
+    return str(sum(ord(char) for char in first14))[-2:]
+
+
 def new_uit(chooser: Chooser) -> str:
-    """A fresh UIT matching XSD-ET's `[0-9ACDEFHJKLMNPQRTUVWXY]{14}[0-9]{2}`."""
-    return ("".join(chooser.choice(UIT_LETTERS) for _ in range(14))
-            + "".join(chooser.choice(UIT_DIGITS) for _ in range(2)))
+    """A fresh UIT: XSD-ET's `[0-9ACDEFHJKLMNPQRTUVWXY]{14}[0-9]{2}`, ending in its BR-019 check digits."""
+    first14 = "".join(chooser.choice(UIT_LETTERS) for _ in range(14))
+    return first14 + uit_check_digits(first14)
 
 
 def valid_until(data_transport: date, tip_operatiune: str) -> datetime:

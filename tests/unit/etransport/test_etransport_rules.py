@@ -148,6 +148,17 @@ def test_new_uit_matches_the_xsd_pattern(seed: int) -> None:
     assert UIT.fullmatch(rules.new_uit(random.Random(seed)))
 
 
+@pytest.mark.parametrize("uit", ["3V0P0L0P0T3JUW46", "4C0U0C0J0W3DDQ92", "0C1E0K0N0M3EHP79", "3H1M0A0E0J3FKN75"])
+def test_check_digits_agree_with_the_examples_of_anafs_schematron(uit: str) -> None:
+    assert rules.uit_check_digits(uit[:14]) == uit[14:]
+
+
+@pytest.mark.parametrize("seed", [pytest.param(seed, id=f"seed-{seed}") for seed in range(20)])
+def test_new_uit_ends_in_its_br_019_check_digits(seed: int) -> None:
+    uit = rules.new_uit(random.Random(seed))
+    assert uit[14:] == str(sum(ord(char) for char in uit[:14]))[-2:]
+
+
 def test_new_uit_comes_from_the_injected_source() -> None:
     assert rules.new_uit(random.Random(7)) == rules.new_uit(random.Random(7))
     assert len({rules.new_uit(random.Random(seed)) for seed in range(50)}) == 50
