@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench anafpy-venv clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -25,5 +25,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
 
+## Build .venv-anafpy (Python >= 3.12 with anafpy 0.13.3), so `make test` also runs anafpy against the sandbox.
+anafpy-venv: $(STAMP)
+	$(BIN)/python tests/e2e/thirdparty/anafpy_venv.py
+
 clean:
-	rm -rf $(VENV) .sandbox .pytest_cache
+	rm -rf $(VENV) .venv-anafpy .sandbox .pytest_cache
