@@ -26,7 +26,8 @@ from graphql import (
     validate,
 )
 
-from mock_sbs.errors import BadRequest, SbsError
+from mock_sbs.errors import BadRequest, BadUserInput, SbsError
+from mock_sbs.query_limits import QueryLimits, check_limits
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ _ECHOED_VALUES = (
     (re.compile(r"(cannot represent [^:]*?value):.*$", re.DOTALL), r"\1."),
     (re.compile(r"[,.;]?\s*[Ff]ound:? .*$", re.DOTALL), "."),
 )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Quiet(logging.LoggerAdapter):  # type: ignore[type-arg]
@@ -72,25 +76,55 @@ def read_operation(raw: bytes) -> dict[str, Any]:
         raise BadRequest('"variables" must be a JSON object or null.')
     if data.get("operationName") is not None and not isinstance(data["operationName"], str):
         raise BadRequest('"operationName" must be a string or null.')
+    for name, value in (data.get("variables") or {}).items():
+        if _holds_lone_surrogate([name, value]):
+            # Such text cannot be stored or sent on (it is not UTF-8); the value itself is not echoed.
+            raise BadUserInput(f"Variable '${_printable(name)}' holds text that is not valid Unicode (a lone "
+                               "surrogate such as \\ud800); send UTF-8 text.")
     return data
+
+
+def _holds_lone_surrogate(value: Any) -> bool:
+    """Whether a JSON value holds a string (or key) with a UTF-16 surrogate that JSON's `\\uD800` let through."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _printable(name: str) -> str:
+    return _SURROGATE.sub("?", name)[:100]
 
 
 class DocumentCache:
     """Parsed and validated documents by their text, per schema.
 
     Clients send the same few documents over and over; validating one costs more than running it,
-    and the outcome depends only on the schema and the text, so it is kept (bounded, LRU).
+    and the outcome depends only on the schema and the text, so it is kept (bounded, LRU). The size
+    limits are checked before graphql-core's own validation, whose cost grows with the document.
     """
 
-    def __init__(self, schema: GraphQLSchema, size: int = 256) -> None:
+    def __init__(self, schema: GraphQLSchema, size: int = 256, limits: QueryLimits = QueryLimits()) -> None:
         self.schema = schema
+        self.limits = limits
         self._check = functools.lru_cache(maxsize=size)(self._parse_and_validate)
 
     def _parse_and_validate(self, query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
         try:
-            document = parse(query)
+            document = parse(query, max_tokens=self.limits.max_tokens)
         except GraphQLSyntaxError as exc:
             return None, (exc,)
+        too_big = check_limits(self.schema, document, self.limits)
+        if too_big:
+            return document, tuple(too_big)
         return document, tuple(validate(self.schema, document))
 
     def get(self, query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
