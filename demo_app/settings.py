@@ -116,9 +116,18 @@ def form_from_settings(service: Service, app: Mapping[str, Any], extra_rows: int
     )
 
 
+def whole_number(text: str, max_digits: int = 6) -> int | None:
+    """``text`` as a whole number if it is 1 to ``max_digits`` ASCII digits, else None.
+
+    `str.isdigit()` also accepts '²' and '①', which `int()` refuses, and `int()` takes '٣' and refuses
+    more than 4,300 digits: a form field or query argument must never get that far.
+    """
+    return int(text) if 0 < len(text) <= max_digits and text.isascii() and text.isdigit() else None
+
+
 def read_form(form: Mapping[str, str]) -> SettingsForm:
     """The editor's submitted fields: `main-<key>`, `add-<n>-<key>`, `add-<n>-original`, `add-<n>-remove`."""
-    indexes = sorted({int(m.group(1)) for k in form if (m := re.fullmatch(r"add-(\d{1,3})-\w+", k))})
+    indexes = sorted({int(m.group(1)) for k in form if (m := re.fullmatch(r"add-([0-9]{1,3})-\w+", k))})
     rows = []
     for n in indexes[:MAX_ROWS]:
         original = form.get(f"add-{n}-original", "")
@@ -127,7 +136,7 @@ def read_form(form: Mapping[str, str]) -> SettingsForm:
             client_id=form.get(f"add-{n}-clientId", "").strip(),
             client_secret=form.get(f"add-{n}-clientSecret", "").strip(),
             oauth_callback=form.get(f"add-{n}-oauthCallback", "").strip(),
-            original=int(original) if original.isdigit() else None,
+            original=whole_number(original),
             remove=bool(form.get(f"add-{n}-remove")),
         ))
     return SettingsForm(
@@ -220,7 +229,7 @@ class FieldRef:
 _PATH = re.compile(
     r"((?:" + "|".join(s.sbs_field_prefix for s in anaf.SERVICES) + ")"
     r"(?:AdditionalClientSecrets|ClientSecret|UseImplicitClientSecret|UseTestEnvironment))"
-    r"(?:\[(\d+)\]|\.(\d+))?(?:\.(clientId|clientSecret|oauthCallback))?"
+    r"(?:\[([0-9]{1,6})\]|\.([0-9]{1,6}))?(?:\.(clientId|clientSecret|oauthCallback))?"
 )
 _URL = re.compile(r"https?://[^\s'\"),;]+")
 

@@ -12,7 +12,7 @@ from demo_app.rules import connect_cards
 from demo_app.sbs_client import SbsError
 from demo_app.settings import (
     SERVICES, SecretRow, Service, SettingsForm, form_from_settings, mask_secrets, place_errors, plan_update, read_form,
-    service_named, service_view,
+    service_named, service_view, whole_number,
 )
 from demo_app.store import SavedExchange
 
@@ -111,8 +111,8 @@ def _implicit_main(service: Service, app: dict[str, Any]) -> dict[str, Any] | No
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name, "")
-    return max(low, min(high, int(raw))) if raw.isdigit() else default
+    number = whole_number(request.args.get(name, ""))
+    return default if number is None else max(low, min(high, number))
 
 
 def _pretty(value: Any) -> str:

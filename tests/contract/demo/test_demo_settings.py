@@ -5,6 +5,10 @@ import copy
 import html
 import re
 
+import pytest
+
+BRANCH_CB = "http://demo.test/anaf/callback/branch"
+
 
 def text(response):
     return html.unescape(response.get_data(as_text=True))
@@ -211,3 +215,30 @@ def test_refresh_of_unknown_authorization_shows_sbs_error(client, csrf):
     response = client.post("/authorizations/nope/refresh", data={"csrf_token": csrf(client)})
     assert response.status_code == 303
     assert "SBS did not refresh it: no authorization nope (NOT_FOUND)" in text(client.get("/authorizations"))
+
+
+@pytest.mark.parametrize("extra", ["%C2%B2", "%E2%91%A0", "%D9%A3", "9" * 5000, "-1", "", "1.5"])
+def test_a_row_count_that_is_not_plain_digits_shows_the_usual_editor(client, extra):
+    response = client.get(f"/settings/efactura?extra={extra}")
+    assert response.status_code == 200
+    fields = editor(client)
+    page_fields = form_of(response.get_data(as_text=True).split('class="panel editor"', 1)[1].split("</form>", 1)[0])
+    assert page_fields.keys() == fields.keys()  # the default number of empty rows
+
+
+def test_a_row_count_in_range_is_honoured_and_clamped(client):
+    def rows(extra: str) -> int:
+        page = client.get(f"/settings/efactura?extra={extra}").get_data(as_text=True)
+        return len(set(re.findall(r'name="add-(\d+)-clientId"', page)))
+
+    assert rows("") < rows("3") < rows("10") == rows("99")
+
+
+@pytest.mark.parametrize("original", ["²", "①", "٣", "9" * 5000, "-0"])
+def test_an_original_index_that_is_not_plain_digits_is_a_new_row(client, fake_sbs, original):
+    fields = editor(client)
+    fields.update({"add-0-original": original, "add-0-clientSecret": "another-secret"})
+    response = client.post("/settings/efactura", data=fields)
+    assert response.status_code == 302
+    assert fake_sbs.stored["roAnafEfacturaAdditionalClientSecrets"] == [
+        {"clientId": "client-branch", "clientSecret": "another-secret", "oauthCallback": BRANCH_CB}]
