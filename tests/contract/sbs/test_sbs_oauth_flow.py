@@ -71,6 +71,15 @@ def test_states_are_fresh(sbs, brokered) -> None:
     [
         pytest.param({"oauthCallback": "https://evil.example/cb"}, "BAD_USER_INPUT",
                      "oauthCallback https://evil.example/cb is not configured for e-Factura", id="unknown-callback"),
+        pytest.param({"oauthCallback": "http://localhost:8000/anaf/callback/BRANCH"}, "BAD_USER_INPUT",
+                     "oauthCallback http://localhost:8000/anaf/callback/BRANCH is not configured for e-Factura",
+                     id="additional-callback-upper-cased"),
+        pytest.param({"oauthCallback": BRANCH_CALLBACK + "/"}, "BAD_USER_INPUT",
+                     f"oauthCallback {BRANCH_CALLBACK}/ is not configured for e-Factura",
+                     id="additional-callback-with-trailing-slash"),
+        pytest.param({"oauthCallback": MAIN_CALLBACK.upper()}, "BAD_USER_INPUT",
+                     f"oauthCallback {MAIN_CALLBACK.upper()} is not configured for e-Factura",
+                     id="main-callback-upper-cased"),
         pytest.param({"organizationId": "org_other"}, "NOT_FOUND",
                      "No organization with id org_other for this tenant.", id="unknown-organization"),
         pytest.param({"returnUrl": "javascript:alert(1)"}, "BAD_USER_INPUT", "input.returnUrl: must be an absolute",
@@ -219,6 +228,28 @@ def test_removed_additional_secret_needs_reauthorization(sbs, brokered) -> None:
     back = sbs.ok("ro-anaf-oauth-api", brokered["key"], "mutation($id: ID!) { refreshAuthorization(id: $id) "
                   "{ status statusMessage } }", {"id": auth["id"]})["refreshAuthorization"]
     assert back == {"status": "ACTIVE", "statusMessage": None}
+
+
+def test_a_secret_replaced_while_the_user_is_at_anaf_is_refused_without_a_token_call(sbs, brokered) -> None:
+    """The flow started with additional secret `branch-id`; before the code comes back, updateApp puts another
+    client id on the same callback. The code was issued to `branch-id`: SBS must not redeem it as someone else."""
+    request = generate(sbs, brokered, oauthCallback=BRANCH_CALLBACK)
+    code = sbs.anaf.authorize("branch-id", BRANCH_CALLBACK)
+    sbs.anaf.register("branch-2-id", "branch-2-secret", BRANCH_CALLBACK)
+    sbs.update_app(brokered["app"], {"roAnafEfacturaAdditionalClientSecrets": [
+        {"clientId": "branch-2-id", "clientSecret": "branch-2-secret", "oauthCallback": BRANCH_CALLBACK}]})
+    calls_before = list(sbs.anaf.calls)
+    error = sbs.error("ro-anaf-oauth-api", brokered["key"], PROCESS,
+                      {"input": {"state": request["state"], "code": code}})
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == (f"The client id for {BRANCH_CALLBACK} changed since this request was generated; "
+                                "generate a new request.")
+    assert sbs.anaf.calls == calls_before, "no token call to ANAF"
+    assert sbs.ok("ro-anaf-oauth-api", brokered["key"], LIST, {"org": brokered["org"]})["authorizations"] == []
+    # The request is used up: the same state cannot be retried into a token call either.
+    again = sbs.error("ro-anaf-oauth-api", brokered["key"], PROCESS, {"input": {"state": request["state"], "code": code}})
+    assert again["extensions"]["code"] == "AUTHORIZATION_REQUEST_USED"
+    assert sbs.anaf.calls == calls_before
 
 
 def test_sweep_route_refreshes_due_authorizations(sbs, brokered) -> None:

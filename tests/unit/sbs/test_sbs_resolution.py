@@ -68,6 +68,18 @@ def test_efactura_and_etransport_resolve_independently() -> None:
                       BRANCH.oauth_callback, SHOP.oauth_callback], None, id="unknown-callback-lists-configured"),
         pytest.param(EF, CUSTOM, MAIN.oauth_callback + "/", IMPLICIT, ["exact match"], None,
                      id="trailing-slash-is-another-callback"),
+        pytest.param(EF, CUSTOM, MAIN.oauth_callback.upper(), IMPLICIT, ["exact match"], None,
+                     id="upper-cased-main-callback-is-another-callback"),
+        pytest.param(EF, CUSTOM, "https://app.example/anaf/BRANCH", IMPLICIT, ["exact match"], None,
+                     id="additional-callback-in-another-case-is-another-callback"),
+        pytest.param(EF, CUSTOM, "HTTPS://APP.EXAMPLE/anaf/branch", IMPLICIT, ["exact match"], None,
+                     id="additional-callback-with-upper-cased-host-is-another-callback"),
+        pytest.param(EF, CUSTOM, BRANCH.oauth_callback + "/", IMPLICIT, ["exact match"], None,
+                     id="additional-callback-with-a-trailing-slash-is-another-callback"),
+        pytest.param(EF, ServiceSettings(main=MAIN, additional=(ClientSecret("b", "b-SECRET",
+                                                                                BRANCH.oauth_callback + "/"),)),
+                     BRANCH.oauth_callback, IMPLICIT, ["exact match"], None,
+                     id="additional-stored-with-a-trailing-slash-is-not-matched-without-it"),
         pytest.param(EF, IMPLICIT_ON, MAIN.oauth_callback, IMPLICIT, ["not configured", IMPLICIT.oauth_callback],
                      None, id="own-main-callback-unused-while-implicit"),
         pytest.param(EF, NOTHING, None, IMPLICIT,
@@ -89,6 +101,20 @@ def test_unresolvable_request_explains_itself(service, settings, callback, impli
         assert part in caught.value.message
     assert "SECRET" not in caught.value.message
     assert caught.value.missing_field == missing_field
+
+
+@pytest.mark.parametrize("use_implicit", [pytest.param(True, id="implicit-main"), pytest.param(False, id="own-main")])
+def test_rule_1_wins_when_a_callback_is_both_main_and_additional(use_implicit) -> None:
+    """The seed checks the additional secrets first. The same URL can be both when SBS moved address and its
+    implicit callback, derived again, now equals an additional secret's; the additional secret is used."""
+    main = IMPLICIT if use_implicit else MAIN
+    moved = ClientSecret("moved-id", "moved-SECRET", main.oauth_callback)
+    settings = ServiceSettings(main=MAIN, additional=(BRANCH, moved), use_implicit=use_implicit)
+    got = resolve_secret(EF, settings, IMPLICIT, main.oauth_callback)
+    assert (got.client_id, got.client_secret, got.source) == ("moved-id", "moved-SECRET", SecretSource.ADDITIONAL)
+    assert "roAnafEfacturaAdditionalClientSecrets[1]" in got.reason and "seed rule 1" in got.reason
+    # Without a callback the same settings still take the main secret (rule 3).
+    assert resolve_secret(EF, settings, IMPLICIT, None).client_id == main.client_id
 
 
 def test_resolved_secret_repr_hides_the_secret() -> None:
