@@ -115,10 +115,11 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
         return jsonify({"status": "ok", "service": "mock_anaf"})
 
     @app.get("/")
-    def home() -> Response:
-        """Where to go from the bare host."""
-        return jsonify({"service": "mock ANAF", "portal": "/portal/",
-                        "metadata": anaf.METADATA_PATH})
+    def home() -> Response | str:
+        """Where to go from the bare host: a page for people, the same links as JSON for scripts that ask for it."""
+        if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+            return jsonify({"service": "mock ANAF", "portal": "/portal/", "metadata": anaf.METADATA_PATH})
+        return render_template("index.html", anaf=anaf)
 
     app.register_error_handler(Exception, lambda exc: handle_error(exc, services))
     return app
@@ -194,7 +195,7 @@ def handle_error(exc: Exception, services: Services) -> Any:
 
 
 def wants_json() -> bool:
-    return request.path.startswith(JSON_PREFIXES) or request.path == "/"
+    return request.path.startswith(JSON_PREFIXES)
 
 
 def oauth_error_response(exc: OAuth2Error) -> Response:

@@ -44,7 +44,9 @@ def create_app(config: Config | None = None, *, anaf_client: AnafGateway | None 
         graphql = request.path.endswith("/graphql")
         if isinstance(exc, HTTPException):
             if not graphql:
-                return exc
+                title = {404: "Nothing here", 405: "Not allowed here"}.get(exc.code or 500, exc.name)
+                return render_template("error.html", status=exc.code, title=title,
+                                       message=exc.description), exc.code
             message = (f"The request body is larger than {config.max_body_bytes} bytes." if exc.code == 413
                        else exc.description)
             code = GRAPHQL_CODES.get(exc.code or 500, "BAD_REQUEST")

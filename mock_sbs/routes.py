@@ -109,10 +109,15 @@ def create_blueprint(services: Services) -> Blueprint:
         """The offline GraphQL console, preloaded with the seed's documents."""
         return render_template("console.html", examples=examples())
 
+    @bp.get("/console/")
+    def console_slash() -> Response:
+        """`/console/` is the console too (a browser keeps the `#accountKey=...` fragment across the redirect)."""
+        return redirect("/console", 308)  # type: ignore[return-value]
+
     @bp.get("/")
-    def index() -> Response:
-        """The bare host goes to the console."""
-        return redirect("/console", 302)  # type: ignore[return-value]
+    def index() -> str:
+        """What mock SBS is, its endpoints and a way to the console."""
+        return render_template("index.html", endpoints=TITLES.items(), callback_path=CALLBACK_PATH)
 
     @bp.get("/healthz")
     def healthz() -> Response:

@@ -131,6 +131,24 @@ def test_health_and_unknown_paths(anaf) -> None:
     assert page.status_code == 404 and page.mimetype == "text/html"
 
 
+def test_bare_host_is_a_page_for_people_and_json_for_scripts(anaf) -> None:
+    page = anaf.client.get("/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "<title>Mock ANAF (sandbox)</title>" in text and "<style>" in text
+    assert 'href="/portal/"' in text and "/.well-known/oauth-authorization-server" in text
+    scripted = anaf.client.get("/", headers={"Accept": "application/json"})
+    assert scripted.get_json() == {"service": "mock ANAF", "portal": "/portal/",
+                                   "metadata": "/.well-known/oauth-authorization-server"}
+
+
+def test_unknown_page_outside_the_apis_is_a_styled_404(anaf) -> None:
+    page = anaf.client.get("/nothing/here")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert "<title>Eroare 404 — ANAF (sandbox)</title>" in text and "<style>" in text
+
+
 def test_unexpected_error_is_a_generic_500(anaf, monkeypatch, caplog) -> None:
     def boom(*args, **kwargs):
         raise RuntimeError("database on fire")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 GENERATE = """mutation($input: GenerateAuthorizationRequestInput!) {
   generateAuthorizationRequest(input: $input) { id state clientId oauthCallback }
 }"""
@@ -96,8 +98,33 @@ def test_console_is_offline_and_preloaded_with_the_seed(sbs) -> None:
     assert "roAnafEfacturaAdditionalClientSecrets" in text
     assert "http://" not in text.replace("http://localhost", "").replace("http://127.0.0.1", ""), "no CDN"
     assert "<script src" not in text
-    assert sbs.client.get("/").headers["Location"] == "/console"
     assert sbs.client.get("/healthz").get_json() == {"status": "ok", "service": "mock-sbs"}
+
+
+def test_index_names_the_service_and_leads_to_the_console(sbs) -> None:
+    page = sbs.client.get("/")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "<title>Mock SBS</title>" in text and "<style>" in text
+    assert 'href="/console"' in text
+    for endpoint in ("account-api", "organizations-api", "ro-anaf-oauth-api"):
+        assert f'href="/{endpoint}/graphql"' in text
+    assert "/ro-anaf-oauth-api/oauth-callback" in text
+
+
+def test_console_with_a_trailing_slash_is_the_console(sbs) -> None:
+    page = sbs.client.get("/console/")
+    assert page.status_code == 308 and page.headers["Location"] == "/console"
+    assert sbs.client.get("/console/", follow_redirects=True).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/nothing", "/console/extra", "/ro-anaf-oauth-api"])
+def test_unknown_page_is_a_styled_404(sbs, path) -> None:
+    page = sbs.client.get(path)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert "<title>Nothing here · Mock SBS</title>" in text and "<style>" in text
+    assert "HTTP 404" in text and 'href="/console"' in text
 
 
 def test_reset_returns_to_the_snapshot(sbs, brokered) -> None:
