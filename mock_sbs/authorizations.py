@@ -190,10 +190,17 @@ class Brokering:
     def test(self, caller: Caller, auth_id: str, name: str) -> TestResult:
         """Call TestOauth hello with the stored token, refreshing it first when it is due."""
         auth = self.get(caller, auth_id)
-        # A stored NEEDS_REAUTHORIZATION is tried again: the callback may have been configured back since.
-        refreshed = auth.status != ACTIVE or refresh_due(auth.access_expires_at, self.clock.now(), self.refresh_margin)
-        if refreshed:
-            auth = self._refresh(auth)
+        due = refresh_due(auth.access_expires_at, self.clock.now(), self.refresh_margin)
+        refreshed = False
+        if due or auth.status != ACTIVE:
+            # A stored NEEDS_REAUTHORIZATION is tried again: the callback may have been configured back since.
+            try:
+                auth, refreshed = self._refresh(auth), True
+            except (NeedsReauthorization, AnafError):
+                if due:
+                    raise
+                # It cannot be refreshed, but the access token ANAF issued still works until it expires.
+                auth = self.get(caller, auth_id)
         answer = self.anaf.hello(auth.access_token, name)
         if answer.status != 200:
             raise AnafError(f"mock ANAF's TestOauth answered {answer.status}: {answer.body[:200]}",

@@ -230,6 +230,29 @@ def test_removed_additional_secret_needs_reauthorization(sbs, brokered) -> None:
     assert back == {"status": "ACTIVE", "statusMessage": None}
 
 
+TEST = ('mutation($id: ID!) { testAuthorization(id: $id, name: "t") { answer httpStatus refreshed '
+        "authorization { status statusMessage accessTokenExpiresAt } } }")
+
+
+def test_an_authorization_that_cannot_be_refreshed_still_tests_while_its_access_token_lives(sbs, brokered) -> None:
+    """The README tutorial's step 6: the secret is removed and Refresh marks the authorization
+    NEEDS_REAUTHORIZATION. Its access token, valid for 90 days, still works at ANAF, so "Test the token" works."""
+    auth = complete(sbs, brokered, generate(sbs, brokered, oauthCallback=BRANCH_CALLBACK))
+    sbs.update_app(brokered["app"], {"roAnafEfacturaAdditionalClientSecrets": []})
+    sbs.error("ro-anaf-oauth-api", brokered["key"], "mutation($id: ID!) { refreshAuthorization(id: $id) { id } }",
+              {"id": auth["id"]})
+    tested = sbs.ok("ro-anaf-oauth-api", brokered["key"], TEST, {"id": auth["id"]})["testAuthorization"]
+    assert (tested["answer"], tested["httpStatus"], tested["refreshed"]) == ('Hello, "t"', 200, False)
+    assert tested["authorization"]["status"] == "NEEDS_REAUTHORIZATION"
+    assert BRANCH_CALLBACK in tested["authorization"]["statusMessage"]
+    assert tested["authorization"]["accessTokenExpiresAt"] == auth["accessTokenExpiresAt"]
+    assert sbs.anaf.token_calls() == [("branch-id", "authorization_code")], "no refresh was attempted at ANAF"
+    # Once the access token is due, there is nothing left to test with: the refusal says why.
+    sbs.clock.advance(90 * 24 * 3600)
+    error = sbs.error("ro-anaf-oauth-api", brokered["key"], TEST, {"id": auth["id"]})
+    assert error["extensions"]["code"] == "NEEDS_REAUTHORIZATION"
+
+
 def test_a_secret_replaced_while_the_user_is_at_anaf_is_refused_without_a_token_call(sbs, brokered) -> None:
     """The flow started with additional secret `branch-id`; before the code comes back, updateApp puts another
     client id on the same callback. The code was issued to `branch-id`: SBS must not redeem it as someone else."""
