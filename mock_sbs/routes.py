@@ -117,7 +117,7 @@ def create_blueprint(services: Services) -> Blueprint:
     @bp.get("/")
     def index() -> str:
         """What mock SBS is, its endpoints and a way to the console."""
-        return render_template("index.html", endpoints=TITLES.items(), callback_path=CALLBACK_PATH)
+        return render_template("index.html", endpoints=TITLES.items(), callback_path=anaf.SBS_CALLBACK_PATH)
 
     @bp.get("/healthz")
     def healthz() -> Response:

@@ -17,7 +17,8 @@ try:
 except ImportError as exc:  # httpx is optional: only clients that use it need this module
     raise ImportError("sandbox.httpx_transport needs httpx: pip install httpx") from exc
 
-from sandbox.interception import HOSTS, build_anaf_app
+from foundation.anaf import HOSTS
+from sandbox.interception import build_anaf_app
 
 if TYPE_CHECKING:
     from flask import Flask

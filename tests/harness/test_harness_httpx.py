@@ -11,7 +11,7 @@ import pytest
 
 from sandbox.httpx_transport import AnafTransport, AsyncAnafTransport, UnmatchedHttpxRequest
 from sandbox.interception import intercept_anaf
-from sandbox.serving import ServerThread
+from foundation.serving import ServerThread
 
 CALLBACK = "https://erp.example.test/anaf/callback"
 TOKEN = "https://logincert.anaf.ro/anaf-oauth2/v1/token"
