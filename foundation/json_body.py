@@ -33,6 +33,10 @@ class LoneSurrogate(JsonBodyError):
     """A string (or key) holds half of a UTF-16 pair; ``where`` is its path in the document."""
 
 
+class TooDeep(JsonBodyError):
+    """Arrays and objects nest more than the reader allows."""
+
+
 def nesting_depth(text: str, stop_above: int | None = None) -> int:
     """How deeply arrays and objects nest in JSON ``text`` (brackets inside strings do not count).
 
@@ -62,7 +66,7 @@ def read_json(raw: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
     except UnicodeDecodeError:
         raise JsonBodyError("The body is not UTF-8 text.") from None
     if nesting_depth(text, stop_above=max_depth) > max_depth:
-        raise JsonBodyError(f"The body's JSON nests arrays and objects more than {max_depth} levels deep.")
+        raise TooDeep(f"The body's JSON nests arrays and objects more than {max_depth} levels deep.")
     try:
         value = json.loads(text, parse_constant=_not_json)
     except ValueError:

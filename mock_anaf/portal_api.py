@@ -13,36 +13,21 @@ from mock_anaf.errors import PortalError
 from mock_anaf.registry import app_json, identity_json
 from mock_anaf.services import Services
 from mock_anaf.validation import only_fields
+from foundation.json_body import JsonBodyError, request_json
 
 
 def json_object() -> dict[str, Any]:
-    """The request's JSON object, or a 400/415 saying what to send."""
-    if not request.is_json:
-        raise PortalError(None, "send Content-Type: application/json", status_code=415,
-                          error="unsupported_media_type")
-    data = request.get_json(silent=True)
-    if data is None and request.get_data(cache=True).strip() not in (b"", b"null"):
-        raise PortalError(None, "the body is not valid JSON: send a JSON object, UTF-8 encoded")
+    """The request's JSON object, or a 400/415 saying what to send (the one JSON reader checks depth and text)."""
+    try:
+        data = request_json()
+    except JsonBodyError as exc:
+        if exc.status == 415:
+            raise PortalError(None, "send Content-Type: application/json", status_code=415,
+                              error="unsupported_media_type") from None
+        raise PortalError(None, exc.message) from None
     if not isinstance(data, dict):
         raise PortalError(None, "the body must be a JSON object")
-    if not _valid_text(data):
-        raise PortalError(None, "the body contains text that is not valid Unicode (a lone \\ud800-style escape)")
     return data
-
-
-def _valid_text(value: Any) -> bool:
-    """False when a string anywhere in ``value`` cannot be stored as UTF-8 (JSON allows lone surrogates)."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return True
-    if isinstance(value, dict):
-        return all(_valid_text(k) and _valid_text(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_valid_text(v) for v in value)
-    return True
 
 
 def create_portal_api_blueprint(services: Services) -> Blueprint:

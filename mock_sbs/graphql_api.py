@@ -10,7 +10,6 @@ Every error carries `extensions.code`.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import re
 from typing import Any, Callable
@@ -26,6 +25,7 @@ from graphql import (
     validate,
 )
 
+from foundation.json_body import JsonBodyError, LoneSurrogate, TooDeep, read_json
 from mock_sbs.errors import BadRequest, BadUserInput, SbsError
 from mock_sbs.query_limits import QueryLimits, check_limits
 
@@ -39,9 +39,6 @@ _ECHOED_VALUES = (
     (re.compile(r"(cannot represent [^:]*?value):.*$", re.DOTALL), r"\1."),
     (re.compile(r"[,.;]?\s*[Ff]ound:? .*$", re.DOTALL), "."),
 )
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Quiet(logging.LoggerAdapter):  # type: ignore[type-arg]
@@ -61,13 +58,22 @@ def error_body(error: SbsError) -> dict[str, Any]:
 
 
 def read_operation(raw: bytes) -> dict[str, Any]:
-    """The `{"query", "variables", "operationName"}` object of a POST body; raises BadRequest saying what is wrong."""
+    """The `{"query", "variables", "operationName"}` object of a POST body; raises BadRequest saying what is wrong.
+
+    A lone surrogate (JSON's `\\uD800`) cannot be stored or sent on: BAD_USER_INPUT naming the variable,
+    without echoing its value.
+    """
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        data = read_json(raw)
+    except LoneSurrogate as exc:
+        where = (f"Variable '${exc.where[1]}'" if len(exc.where) >= 2 and exc.where[0] == "variables"
+                 else f"'{exc.where[0]}'" if exc.where else "The body")
+        raise BadUserInput(f"{where} holds text that is not valid Unicode (a lone surrogate such as \\ud800); "
+                           "send UTF-8 text.") from None
+    except TooDeep as exc:
+        raise BadRequest(exc.message) from None
+    except JsonBodyError:
         raise BadRequest('The body must be JSON: {"query": "...", "variables": {...}}.') from None
-    except RecursionError:
-        raise BadRequest("The body's JSON is nested too deeply.") from None
     if not isinstance(data, dict):
         raise BadRequest('The body must be a JSON object: {"query": "...", "variables": {...}}.')
     if not isinstance(data.get("query"), str) or not data["query"].strip():
@@ -76,32 +82,7 @@ def read_operation(raw: bytes) -> dict[str, Any]:
         raise BadRequest('"variables" must be a JSON object or null.')
     if data.get("operationName") is not None and not isinstance(data["operationName"], str):
         raise BadRequest('"operationName" must be a string or null.')
-    for name, value in (data.get("variables") or {}).items():
-        if _holds_lone_surrogate([name, value]):
-            # Such text cannot be stored or sent on (it is not UTF-8); the value itself is not echoed.
-            raise BadUserInput(f"Variable '${_printable(name)}' holds text that is not valid Unicode (a lone "
-                               "surrogate such as \\ud800); send UTF-8 text.")
     return data
-
-
-def _holds_lone_surrogate(value: Any) -> bool:
-    """Whether a JSON value holds a string (or key) with a UTF-16 surrogate that JSON's `\\uD800` let through."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if _SURROGATE.search(item):
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
-def _printable(name: str) -> str:
-    return _SURROGATE.sub("?", name)[:100]
 
 
 class DocumentCache:

@@ -218,5 +218,6 @@ def test_deeply_nested_json_body_is_a_bad_request(sbs) -> None:
     response = sbs.client.post("/account-api/graphql", data=body, content_type="application/json",
                                headers={"x-api-key": ACCOUNT_KEY})
     assert response.status_code == 400
-    assert response.get_json()["errors"] == [{"message": "The body's JSON is nested too deeply.",
+    assert response.get_json()["errors"] == [{"message": "The body's JSON nests arrays and objects more than 64 "
+                                                         "levels deep.",
                                               "extensions": {"code": "BAD_REQUEST"}}]
