@@ -1,28 +1,61 @@
-"""The control plane every service shares (SPEC §2.3): journal, clock, faults, reset under `/__admin/`."""
+"""The control plane every service shares (SPEC §2.3): journal, clock, faults, reset under `/__admin/`.
+
+No web page may drive it: a state-changing call (POST, PUT, PATCH, DELETE on any `/__admin/` path, the
+service's own ones included) is refused when it carries another origin's `Origin` header, or a body
+that is not JSON. An HTML form can send neither JSON nor a same-origin `Origin` from another site;
+scripts (curl, requests, the launcher) send no `Origin` and either JSON or no body at all.
+"""
 from __future__ import annotations
 
 import math
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, jsonify, request
 
 from foundation.clock import OffsetClock, iso
 from foundation.faults import FaultInjector
 from foundation.journal import Journal
-
+from foundation.json_body import JsonBodyError, request_json
 
 MAX_ADVANCE = 100 * 365 * 24 * 3600
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _bad(message: str) -> tuple[Response, int]:
-    response = jsonify({"error": "invalid_request", "error_description": message})
+def _bad(message: str, status: int = 400, error: str = "invalid_request") -> tuple[Response, int]:
+    response = jsonify({"error": error, "error_description": message})
     response.headers["Cache-Control"] = "no-store"
-    return response, 400
+    return response, status
 
 
 def _json_object() -> dict[str, Any] | None:
-    data = request.get_json(silent=True)
+    """The body's JSON object, None for another JSON value; an unusable body raises JsonBodyError."""
+    data = request_json()
     return data if isinstance(data, dict) else None
+
+
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        return None
+    return (parts.scheme, (parts.hostname or "").lower(), port) if parts.scheme and parts.hostname else None
+
+
+def control_plane_refusal() -> tuple[Response, int] | None:
+    """Why this request may not change the control plane's state, or None when it may (see the module docstring)."""
+    if request.method not in STATE_CHANGING or not request.path.startswith("/__admin/"):
+        return None
+    origin = request.headers.get("Origin")
+    if origin is not None and (_origin(origin) is None or _origin(origin) != _origin(request.host_url)):
+        return _bad("The control plane takes no calls from web pages of another origin; call it from a script.",
+                    403, "forbidden")
+    has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
+    if (has_body or request.mimetype) and not request.is_json:
+        return _bad("Send a JSON body (Content-Type: application/json), or no body at all.", 415,
+                    "unsupported_media_type")
+    return None
 
 
 def create_admin_blueprint(
@@ -38,6 +71,11 @@ def create_admin_blueprint(
     the current state that baseline, which the launcher calls once seeding is done.
     """
     bp = Blueprint("admin", __name__, url_prefix="/__admin")
+    bp.before_app_request(control_plane_refusal)
+
+    @bp.errorhandler(JsonBodyError)
+    def unusable_body(exc: JsonBodyError) -> tuple[Response, int]:
+        return _bad(exc.message, exc.status)
 
     @bp.get("/requests")
     def list_requests() -> Response | tuple[Response, int]:
