@@ -17,6 +17,7 @@ from demo_app.sends import Sending, Sends
 from demo_app.store import Store
 from demo_app.views import authorizations, flows, pages, sending
 from foundation import journal as journaling
+from foundation import web
 from foundation.admin import create_admin_blueprint
 from foundation.clock import OffsetClock
 from foundation.journal import Journal
@@ -58,6 +59,7 @@ def create_app(
             journal, config.organization_id, config.anaf_url, config.sbs_timeout)
     app.extensions["sandbox.shutdown"] = store.close
 
+    web.install(app, public_url=config.public_url, bind_host=config.host, icon_letter="D", icon_color="#2a6f4e")
     journaling.install(app, journal)
     sessions.install(app, store.generation)
     errors.install(app)

@@ -20,7 +20,7 @@ from foundation.clock import Clock, SystemClock, iso
 # Keys any service may attach to an entry; a service adds its own vocabulary when it builds its journal.
 # Anything else is dropped, so nothing secret slips in by name.
 COMMON_NOTES = frozenset({"client_id", "grant_type", "operation", "target", "error"})
-SKIPPED_PREFIXES = ("/__admin", "/healthz", "/static", "/favicon.ico")
+SKIPPED_PREFIXES = ("/__admin", "/healthz", "/static", "/favicon.")
 
 
 def strip_query(url: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from authlib.oauth2.base import OAuth2Error
 from flask import Flask, Response, jsonify, render_template, request
@@ -12,6 +13,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, Reque
 
 from foundation import anaf
 from foundation import journal as journaling
+from foundation import web
 from foundation.admin import create_admin_blueprint
 from foundation.clock import Clock, OffsetClock
 from foundation.faults import FaultInjector
@@ -93,6 +95,9 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
     app.extensions["mock_anaf"] = services
     app.extensions["sandbox.shutdown"] = store.close
 
+    # ANAF's own host names are not ours to rebind; in-process interception sends them here.
+    web.install(app, public_url=config.public_url, bind_host=config.host, icon_letter="A", icon_color="#003f7d",
+                extra_hosts=[urlsplit(url).hostname or "" for url in anaf.HOSTS])
     journaling.install(app, services.journal)
     app.register_blueprint(create_oauth_blueprint(services))
     app.register_blueprint(create_api_blueprint(services))

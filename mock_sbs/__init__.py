@@ -7,6 +7,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from foundation import journal as journaling
+from foundation import web
 from foundation.admin import create_admin_blueprint
 from foundation.clock import Clock
 
@@ -33,6 +34,7 @@ def create_app(config: Config | None = None, *, anaf_client: AnafGateway | None 
     services = Services.build(config, anaf=anaf_client, base_clock=base_clock, anaf_api=anaf_api)
     app.extensions["mock_sbs"] = services
     app.extensions["sandbox.shutdown"] = services.shutdown
+    web.install(app, public_url=config.public_url, bind_host=config.host, icon_letter="S", icon_color="#1d3557")
     journaling.install(app, services.journal)
     app.register_blueprint(create_blueprint(services))
     app.register_blueprint(create_admin_blueprint(services.journal, services.clock, services.reset,
