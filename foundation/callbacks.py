@@ -22,13 +22,15 @@ def callback_problem(url: object, strict_https: bool = False) -> str | None:
         return f"must be at most {MAX_URL_LENGTH} characters"
     if _CONTROL.search(url):
         return "must not contain spaces or control characters"
+    # Say what is accepted: http:// on the loopback names is, unless strict_https.
+    absolute = "an absolute https:// URL" + ("" if strict_https else " (or http:// on localhost or 127.0.0.1)")
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
-        return "is not a valid URL: it must be an absolute https:// URL"
+        return f"is not a valid URL: it must be {absolute}"
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "must be an absolute https:// URL"
+        return f"must be {absolute}"
     if parts.scheme == "http":
         if strict_https:
             return "must be an https:// URL (this server runs with strict https)"

@@ -38,6 +38,15 @@ def test_callback_rules(url: object, strict: bool, problem: str | None) -> None:
         assert found is not None and problem in found
 
 
+def test_the_message_says_what_is_accepted() -> None:
+    """http://127.0.0.1 is accepted unless strict, so the refusal must not claim https:// is the only way."""
+    assert validation.callback_problem("/anaf/callback", False) == (
+        "must be an absolute https:// URL (or http:// on localhost or 127.0.0.1)")
+    assert validation.callback_problem("https://erp.example.ro:99999/cb", False) == (
+        "is not a valid URL: it must be an absolute https:// URL (or http:// on localhost or 127.0.0.1)")
+    assert validation.callback_problem("/anaf/callback", True) == "must be an absolute https:// URL"
+
+
 @pytest.mark.parametrize(
     ("value", "field", "message"),
     [
