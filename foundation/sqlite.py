@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from foundation.private_files import make_private
+
 
 class Database:
     """A SQLite database at ``path`` (None → private in-memory) with a schema applied at open."""
@@ -19,6 +21,9 @@ class Database:
         self.path = None if path is None else Path(path)
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            for own in (self.path, *_sidecars(self.path)):
+                if own == self.path or own.exists():
+                    make_private(own)
         target = ":memory:" if self.path is None else str(self.path)
         self._conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
@@ -89,6 +94,7 @@ class Database:
             return
         tmp = path.with_name(path.name + ".tmp")
         tmp.unlink(missing_ok=True)
+        make_private(tmp)
         self.snapshot(tmp)
         tmp.replace(path)
 
@@ -110,6 +116,11 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    """The write-ahead log and shared-memory files SQLite keeps beside a WAL database."""
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
 
 
 def clear_tables(conn: sqlite3.Connection, tables: list[str], keep: tuple[str, ...] = ()) -> None:

@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
+
+from foundation.private_files import write_private
 
 MANIFEST_NAME = "sandbox.json"
 
 
 def write_manifest(data_dir: Path, manifest: dict[str, Any]) -> Path:
-    """Write the manifest atomically, so a reader never sees half a file."""
+    """Write the manifest atomically, so a reader never sees half a file; owner-only, as it holds the SBS keys."""
     data_dir.mkdir(parents=True, exist_ok=True)
     target = data_dir / MANIFEST_NAME
-    tmp = target.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, target)
+    write_private(target, json.dumps(manifest, indent=2) + "\n")
     return target
 
 
