@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sys
 import threading
 import time
 from typing import Any, Callable
@@ -128,6 +129,18 @@ def wait_for_signal() -> None:
         pass
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def exposure_warning(host: str) -> str | None:
+    """A loud warning when services listen beyond this machine (`--host 0.0.0.0`), or None on loopback."""
+    if host in LOOPBACK_HOSTS:
+        return None
+    return (f"WARNING: --host {host} serves the sandbox to the network. Anyone who can reach this machine can "
+            "reset it, move its clocks and read its journals under /__admin/, and use the seeded SBS keys. "
+            "Use it only on a network you trust, and stop it when you are done.")
+
+
 def run_standalone(name: str, default_port: int, build: Callable[[str, int], Any]) -> None:
     """`python -m <service> --host H --port P`: build the app for that address and serve it until stopped."""
     parser = argparse.ArgumentParser(prog=f"python -m {name}", description=f"Run {name} alone.")
@@ -135,6 +148,9 @@ def run_standalone(name: str, default_port: int, build: Callable[[str, int], Any
     parser.add_argument("--port", type=port, default=default_port)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    warning = exposure_warning(args.host)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     try:
         server = ServerThread(args.host, args.port)
     except OSError as exc:

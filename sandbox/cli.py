@@ -9,8 +9,9 @@ from pathlib import Path
 import requests
 
 from foundation.graphql_client import GraphQLError, GraphQLUnavailable
-from foundation.serving import port, wait_for_signal
+from foundation.serving import exposure_warning, port, wait_for_signal
 from sandbox.launcher import Options, Sandbox
+from sandbox.summary import render
 from sandbox.seeding import SeedingError, seed_running
 
 
@@ -18,7 +19,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="anaf-sandbox", description="The ANAF OAuth sandbox.")
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start all three services, seeded, and write <data-dir>/sandbox.json")
-    up.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    up.add_argument("--host", default="127.0.0.1",
+                    help="address to bind (default 127.0.0.1; 0.0.0.0 opens the sandbox, /__admin/ included, "
+                         "to the network)")
     up.add_argument("--anaf-port", type=port, default=8001, help="mock ANAF port, 0 = free port (default 8001)")
     up.add_argument("--sbs-port", type=port, default=8002, help="mock SBS port, 0 = free port (default 8002)")
     up.add_argument("--demo-port", type=port, default=8000, help="demo app port, 0 = free port (default 8000)")
@@ -71,34 +74,7 @@ def seed(args: argparse.Namespace) -> int:
 
 def summary(sandbox: Sandbox) -> str:
     """What a person needs to start clicking, without secrets beyond the sandbox's own test keys."""
-    m = sandbox.manifest
-    anaf, sbs, demo = m["anaf"], m["sbs"], m["demo"]
-    people = ", ".join(f"{p['name']} ({p['serial']})" for p in anaf["identities"])
-    apps = "\n".join(f"    {role:<9} {a['name']:<22} client id {a['clientId']}" for role, a in anaf["apps"].items())
-    lines = [
-        "",
-        "ANAF OAuth sandbox is up.",
-        f"  Demo tenant app   {demo['url']}/        <- start here",
-        f"  Mock SBS          {sbs['url']}/console  (GraphQL console)",
-        f"  Mock ANAF         {anaf['url']}/portal/ (developer portal)",
-        f"  e-Factura API     {anaf.get('api', {}).get('efactura', {}).get('test', '')}/  (and /prod/..., see README)",
-        f"  e-Transport API   {anaf.get('api', {}).get('etransport', {}).get('test', '')}/  (and /prod/..., see README)",
-        "",
-        f"  SBS account key   {sbs['accountKey']}",
-        f"  SBS service key   {sbs['serviceKey']}",
-        f"  SBS app id        {sbs['appId']}   tenant {sbs['tenantId']}   organization {sbs['organizationId']}",
-        "  ANAF apps:",
-        apps,
-        f"  Certificates      {people}",
-        "",
-        "  Console with the keys filled in:",
-        f"    {sbs['consoleUrl']}",
-        "",
-        f"  Manifest          {sandbox.manifest_path or '(in memory)'}",
-        f"  Ready in {sandbox.ready_seconds:.2f} s. Ctrl-C stops all three.",
-        "",
-    ]
-    return "\n".join(lines)
+    return render(sandbox.manifest, sandbox.manifest_path, sandbox.ready_seconds, sandbox.options.host)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         return desktop_demo(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("waitress").setLevel(logging.WARNING)
+    warning = exposure_warning(args.host)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     options = Options(
         host=args.host, anaf_port=args.anaf_port, sbs_port=args.sbs_port, demo_port=args.demo_port,
         data_dir=args.data_dir, fresh=args.fresh,

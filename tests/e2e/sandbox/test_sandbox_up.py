@@ -98,7 +98,18 @@ def test_up_seeds_all_rules_and_keeps_state_across_restart(tmp_path: Path) -> No
         back = parse_qs(urlsplit(hop.headers["Location"]).query)
         done = gql(oauth, sbs["serviceKey"], PROCESS, {"input": {"state": back["state"][0], "code": back["code"][0]}})
         assert done["processAuthorizationResponse"]["secretSource"] == "MAIN"
+        # Every file in the data dir holds a secret or a key: owner-only, the SQLite -wal/-shm files included.
+        modes = {p.name: oct(p.stat().st_mode & 0o777) for p in data_dir.iterdir()}
+        assert {"anaf.db", "anaf.db-wal", "sbs.db", "sbs.db-wal", "demo.db", "sandbox.json", "seed.json",
+                "sbs.baseline.db", "anaf-signing-key.pem", "demo.secret"} <= modes.keys(), modes
+        assert set(modes.values()) == {"0o600"}, modes
+        # The tutorial's step 4 replaces the seeded additional secret: it must leave the next start's summary.
+        branch = manifest["anaf"]["apps"]["branch"]
+        gql(sbs["url"] + "/account-api/graphql", sbs["accountKey"],
+            "mutation($id: ID!, $i: UpdateAppInput!) { updateApp(id: $id, input: $i) { id } }",
+            {"id": sbs["appId"], "i": {"roAnafEfacturaAdditionalClientSecrets": []}})
         out = stop(proc)
+        assert f"additional #1  {branch['name']:<22} client id {branch['clientId']}" in out
         assert "ANAF OAuth sandbox is up" in out
         assert sbs["accountKey"] in out  # the summary lists the sandbox's own keys for the learner
         # ...but neither the log nor the summary shows an ANAF client secret, a code or a state.
@@ -111,15 +122,21 @@ def test_up_seeds_all_rules_and_keeps_state_across_restart(tmp_path: Path) -> No
             proc.kill()
 
     manifest_path.unlink()
+    (data_dir / "sbs.db").chmod(0o644)  # as an older version left it
     proc = start(data_dir)
     try:
         again = wait_for_manifest(manifest_path, proc)
+        assert oct((data_dir / "sbs.db").stat().st_mode & 0o777) == "0o600"
         assert again["sbs"]["appId"] == manifest["sbs"]["appId"]
         assert again["sbs"]["serviceKey"] == manifest["sbs"]["serviceKey"]
         listed = gql(again["sbs"]["url"] + "/ro-anaf-oauth-api/graphql", again["sbs"]["serviceKey"], LIST,
                      {"org": again["sbs"]["organizationId"]})["authorizations"]
         assert [(a["scope"], a["secretSource"]) for a in listed] == [("EFACTURA", "MAIN")]
-        stop(proc)
+        out = stop(proc)
+        main = manifest["anaf"]["apps"]["main"]
+        assert f"e-Factura    main           {main['name']:<22} client id {main['clientId']}" in out
+        assert branch["clientId"] not in out and "additional" not in out
+        assert "WARNING" not in out
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -39,3 +39,26 @@ def test_port_zero_is_a_free_port_and_out_of_range_is_refused() -> None:
         assert server.port > 0 and server.url == f"http://127.0.0.1:{server.port}"
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20"])
+def test_serving_the_network_is_announced_loudly_before_starting(host, monkeypatch, capsys) -> None:
+    from sandbox import cli
+
+    def refuse(options):  # stop before anything binds: only the warning is under test
+        raise OSError("not starting in a unit test")
+
+    monkeypatch.setattr(cli.Sandbox, "start", refuse)
+    assert cli.main(["up", "--host", host]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"WARNING: --host {host} serves the sandbox to the network.")
+    assert "/__admin/" in err and "seeded SBS keys" in err
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1"])
+def test_loopback_starts_without_a_warning(host, monkeypatch, capsys) -> None:
+    from sandbox import cli
+
+    monkeypatch.setattr(cli.Sandbox, "start", lambda options: (_ for _ in ()).throw(OSError("no")))
+    cli.main(["up", "--host", host])
+    assert "WARNING" not in capsys.readouterr().err
