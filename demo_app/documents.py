@@ -68,7 +68,8 @@ AUTHORIZATION = (
 
 TEST_AUTHORIZATION = (
     "mutation testAuthorization($id: ID!, $name: String) {\n  testAuthorization(id: $id, name: $name) {\n"
-    "    answer httpStatus endpoint refreshed environment apiBaseUrl\n  }\n}\n"
+    "    answer httpStatus endpoint refreshed environment apiBaseUrl\n"
+    "    authorization { status accessTokenExpiresAt }\n  }\n}\n"
 )
 
 DELETE_AUTHORIZATION = (

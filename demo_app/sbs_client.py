@@ -18,7 +18,7 @@ from foundation.journal import Journal
 ACCOUNT_API = "/account-api/graphql"
 ORGANIZATIONS_API = "/organizations-api/graphql"
 OAUTH_API = "/ro-anaf-oauth-api/graphql"
-TEST_NAME = "demo-tenant-app"
+TEST_NAME = "demo"  # ANAF's hello echoes it: not an app's name, which would be wrong for every other app
 
 # Which key each API takes, and the setting a person fixes when it is missing or refused.
 KEY_SETTINGS = {
@@ -170,7 +170,8 @@ class HttpSbsClient:
         return data["refreshAuthorization"]
 
     def test_authorization(self, authorization_id: str) -> dict[str, Any]:
-        """ANAF's TestOauth answer through SBS: `{answer httpStatus endpoint refreshed environment apiBaseUrl}`."""
+        """ANAF's TestOauth answer through SBS: `{answer httpStatus endpoint refreshed environment apiBaseUrl
+        authorization {status accessTokenExpiresAt}}`."""
         variables = {"id": authorization_id, "name": TEST_NAME}
         return self._data(OAUTH_API, "testAuthorization", documents.TEST_AUTHORIZATION, variables)["testAuthorization"]
 

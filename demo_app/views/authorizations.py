@@ -11,6 +11,9 @@ from demo_app.services import Services
 from demo_app.sbs_client import SbsError
 from demo_app.settings import SERVICES
 
+NEEDS_REAUTHORIZATION = "NEEDS_REAUTHORIZATION"
+NEEDS_NEW = "it needs a new authorization (NEEDS_REAUTHORIZATION)."
+
 
 def create_blueprint(demo: Services) -> Blueprint:
     """The authorizations pages, reading the demo's collaborators from ``demo``."""
@@ -41,10 +44,12 @@ def create_blueprint(demo: Services) -> Blueprint:
         try:
             updated = demo.sbs.refresh_authorization(authorization_id)
         except SbsError as exc:
+            if exc.code == NEEDS_REAUTHORIZATION:
+                return _back(authorization_id, "error", f"SBS could not refresh it: {NEEDS_NEW}", detail=exc.message)
             return _back(authorization_id, "error", f"SBS did not refresh it: {exc.message} ({exc.code})")
-        if updated.get("status") == "NEEDS_REAUTHORIZATION":
-            return _back(authorization_id, "error", "SBS could not refresh it: "
-                         f"{updated.get('statusMessage') or 'it needs a new authorization'}")
+        if updated.get("status") == NEEDS_REAUTHORIZATION:
+            return _back(authorization_id, "error", f"SBS could not refresh it: {NEEDS_NEW}",
+                         detail=updated.get("statusMessage"))
         return _back(authorization_id, "ok",
                      f"Refreshed with client id {updated.get('clientId')}: the access token now "
                      f"expires at {updated.get('accessTokenExpiresAt')}.")
@@ -55,10 +60,18 @@ def create_blueprint(demo: Services) -> Blueprint:
         try:
             result = demo.sbs.test_authorization(authorization_id)
         except SbsError as exc:
+            if exc.code == NEEDS_REAUTHORIZATION:
+                return _back(authorization_id, "error", f"The token could not be tested: {NEEDS_NEW}",
+                             detail=exc.message)
             return _back(authorization_id, "error", f"The token did not work: {exc.message} ({exc.code})")
         refreshed = " (SBS refreshed the token first)" if result.get("refreshed") else ""
-        return _back(authorization_id, "ok", f"ANAF answered HTTP {result.get('httpStatus')}: {result.get('answer')} "
-                     f"\u2014 from {result.get('endpoint')}, {result.get('environment')} environment{refreshed}.")
+        message = (f"ANAF answered HTTP {result.get('httpStatus')}: {result.get('answer')} "
+                   f"\u2014 from {result.get('endpoint')}, {result.get('environment')} environment{refreshed}.")
+        auth = result.get("authorization") or {}
+        if auth.get("status") == NEEDS_REAUTHORIZATION:
+            message += (f" The access token works until {auth.get('accessTokenExpiresAt')}, but SBS can no longer "
+                        "refresh it: connect again before then.")
+        return _back(authorization_id, "ok", message)
 
     @bp.post("/authorizations/<authorization_id>/delete")
     def delete(authorization_id: str) -> Response:
@@ -76,8 +89,10 @@ def create_blueprint(demo: Services) -> Blueprint:
     return bp
 
 
-def _back(authorization_id: str, category: str, message: str) -> Response:
+def _back(authorization_id: str, category: str, message: str, detail: str | None = None) -> Response:
     """Back to the list, scrolled to the authorization acted on, with the outcome shown inside it (a message at
-    the top of the page would be out of sight there)."""
-    session["authorization_outcome"] = {"id": authorization_id, "category": category, "message": message}
+    the top of the page would be out of sight there). ``detail`` is SBS's status message: the authorization
+    shows it under its status, so it is repeated only when the outcome stands apart at the top."""
+    session["authorization_outcome"] = {"id": authorization_id, "category": category, "message": message,
+                                        "detail": detail}
     return redirect(url_for("authorizations.listing") + f"#auth-{quote(authorization_id, safe='')}", 303)

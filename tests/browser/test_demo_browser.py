@@ -140,4 +140,4 @@ def test_refresh_and_test_buttons(page, manifest, start_flow, on_anaf):
     assert f"Refreshed with client id {manifest['anaf']['apps']['main']['clientId']}" in page.locator(
         ".flash.ok").inner_text()
     page.get_by_test_id("authorization-efactura").get_by_role("button", name="Test the token").click()
-    assert 'Hello, "demo-tenant-app"' in page.locator(".flash.ok").inner_text()
+    assert 'Hello, "demo"' in page.locator(".flash.ok").inner_text()

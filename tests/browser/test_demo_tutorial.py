@@ -65,7 +65,7 @@ def test_tutorial_steps_2_to_7(page, manifest):
     authorization = page.get_by_test_id("authorization-efactura")
     expect(authorization.get_by_test_id("status")).to_have_text("ACTIVE")
     authorization.get_by_role("button", name="Test the token").click()
-    expect(page.get_by_test_id("outcome")).to_contain_text('Hello, "demo-tenant-app"')
+    expect(page.get_by_test_id("outcome")).to_contain_text('Hello, "demo"')
     expect(page.get_by_test_id("outcome")).to_be_in_viewport()
 
     # Step 6: remove the secret in the demo's editor, then Refresh: the authorization needs a new one.
@@ -78,6 +78,15 @@ def test_tutorial_steps_2_to_7(page, manifest):
     expect(page.get_by_test_id("outcome")).to_be_in_viewport()
     authorization = page.get_by_test_id("authorization-efactura")
     expect(authorization.get_by_test_id("status")).to_have_text("NEEDS_REAUTHORIZATION")
+    reason = authorization.get_by_test_id("status-message").inner_text()
+    assert callback in reason and page.locator("main").inner_text().count(reason) == 1, "said once"
+    # Its access token is still valid for months: "Test the token" works and says until when.
+    authorization.get_by_role("button", name="Test the token").click()
+    outcome = page.get_by_test_id("authorization-efactura").get_by_test_id("outcome")
+    expect(outcome).to_contain_text('ANAF answered HTTP 200: Hello, "demo"')
+    expect(outcome).to_contain_text("but SBS can no longer refresh it: connect again before then.")
+    assert page.locator("main").inner_text().count(reason) == 1
+    authorization = page.get_by_test_id("authorization-efactura")
     authorization.get_by_test_id("reconnect").click()
     expect(page.get_by_test_id("card-efactura-omitted")).to_be_visible()
     assert client_secret not in page.content()

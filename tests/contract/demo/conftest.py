@@ -147,14 +147,20 @@ class FakeSbs:
     def refresh_authorization(self, authorization_id: str) -> dict[str, Any]:
         self.calls.append("refreshAuthorization")
         auth = self._known(authorization_id, "refreshAuthorization")
+        if auth.get("status") == "NEEDS_REAUTHORIZATION":
+            raise SbsError("refreshAuthorization", [ErrorEntry(auth["statusMessage"], "NEEDS_REAUTHORIZATION")])
         auth["accessTokenExpiresAt"] = "2025-07-01T00:00:00Z"
         return dict(auth)
 
     def test_authorization(self, authorization_id: str) -> dict[str, Any]:
         self.calls.append("testAuthorization")
-        self._known(authorization_id, "testAuthorization")
-        return {"answer": 'Hello, "demo-tenant-app"', "httpStatus": 200, "endpoint": f"{ANAF}/TestOauth/jaxrs/hello",
-                "refreshed": False, "environment": "TEST", "apiBaseUrl": f"{ANAF}/test"}
+        auth = self._known(authorization_id, "testAuthorization")
+        if auth.get("expired"):  # a NEEDS_REAUTHORIZATION whose access token is gone too: nothing to test with
+            raise SbsError("testAuthorization", [ErrorEntry(auth["statusMessage"], "NEEDS_REAUTHORIZATION")])
+        return {"answer": 'Hello, "demo"', "httpStatus": 200, "endpoint": f"{ANAF}/TestOauth/jaxrs/hello",
+                "refreshed": False, "environment": "TEST", "apiBaseUrl": f"{ANAF}/test",
+                "authorization": {"status": auth.get("status"),
+                                  "accessTokenExpiresAt": auth.get("accessTokenExpiresAt")}}
 
     def delete_authorization(self, authorization_id: str) -> dict[str, Any]:
         self.calls.append("deleteAuthorization")

@@ -182,7 +182,7 @@ def test_authorizations_list_refresh_test_and_delete(client, csrf, query, fake_s
     assert "the access token now expires at 2025-07-01T00:00:00Z" in text(client.get("/authorizations"))
 
     client.post("/authorizations/auth-efactura/test", data={"csrf_token": token})
-    assert 'ANAF answered HTTP 200: Hello, "demo-tenant-app"' in text(client.get("/authorizations"))
+    assert 'ANAF answered HTTP 200: Hello, "demo"' in text(client.get("/authorizations"))
 
     client.post("/authorizations/auth-efactura/delete", data={"csrf_token": token})
     page = text(client.get("/authorizations"))
@@ -198,6 +198,52 @@ def test_needs_reauthorization_shows_its_message(client, csrf, query, fake_sbs):
     assert 'data-testid="status">NEEDS_REAUTHORIZATION<' in page
     assert "no longer configured" in page
     assert re.search(r'<a href="/#efactura" data-testid="reconnect">Connect again', page)
+
+
+GONE = ("The callback http://demo.test/anaf/callback/branch that authorized this is no longer configured, so it "
+        "cannot be refreshed with the same secrets; authorize again.")
+
+
+def test_refresh_that_needs_reauthorization_says_so_once(client, csrf, query, fake_sbs):
+    """SBS's long status message is under the authorization's status already; the outcome does not repeat it."""
+    token = _authorize(client, csrf, query)
+    fake_sbs.held["auth-efactura"].update(status="NEEDS_REAUTHORIZATION", statusMessage=GONE)
+    client.post("/authorizations/auth-efactura/refresh", data={"csrf_token": token})
+    page = text(client.get("/authorizations"))
+    article = page.split('id="auth-auth-efactura"', 1)[1].split("</article>", 1)[0]
+    assert ("SBS could not refresh it: it needs a new authorization (NEEDS_REAUTHORIZATION). The reason is under "
+            "Status.") in article
+    assert page.count(GONE) == 1
+
+
+def test_testing_a_token_that_cannot_be_refreshed_shows_anafs_answer_and_the_deadline(client, csrf, query,
+                                                                                     fake_sbs):
+    token = _authorize(client, csrf, query)
+    fake_sbs.held["auth-efactura"].update(status="NEEDS_REAUTHORIZATION", statusMessage=GONE)
+    client.post("/authorizations/auth-efactura/test", data={"csrf_token": token})
+    page = text(client.get("/authorizations"))
+    assert 'ANAF answered HTTP 200: Hello, "demo"' in page
+    assert ("The access token works until 2025-04-01T00:00:00Z, but SBS can no longer refresh it: connect again "
+            "before then.") in page
+    assert "did not work" not in page and page.count(GONE) == 1
+
+
+def test_testing_a_token_that_expired_too_says_it_needs_a_new_authorization_once(client, csrf, query, fake_sbs):
+    token = _authorize(client, csrf, query)
+    fake_sbs.held["auth-efactura"].update(status="NEEDS_REAUTHORIZATION", statusMessage=GONE, expired=True)
+    client.post("/authorizations/auth-efactura/test", data={"csrf_token": token})
+    page = text(client.get("/authorizations"))
+    assert "The token could not be tested: it needs a new authorization (NEEDS_REAUTHORIZATION)" in page
+    assert page.count(GONE) == 1
+
+
+def test_an_outcome_for_an_authorization_no_longer_listed_keeps_the_reason(client, csrf, query, fake_sbs):
+    token = _authorize(client, csrf, query)
+    fake_sbs.held["auth-efactura"].update(status="NEEDS_REAUTHORIZATION", statusMessage=GONE)
+    client.post("/authorizations/auth-efactura/refresh", data={"csrf_token": token})
+    del fake_sbs.held["auth-efactura"]  # replaced meanwhile by a new authorization elsewhere
+    page = text(client.get("/authorizations"))
+    assert f"SBS could not refresh it: it needs a new authorization (NEEDS_REAUTHORIZATION). {GONE}" in page
 
 
 def test_outcome_of_a_button_is_shown_inside_the_authorization_it_concerns(client, csrf, query, fake_sbs):
