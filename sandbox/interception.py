@@ -107,6 +107,27 @@ class AnafInterception(AnafClient):
         """Every call `responses` saw, in order (request and response of each)."""
         return list(self.mock.calls)
 
+    def httpx_transport(self, **kwargs: Any) -> Any:
+        """An httpx transport to this same mock ANAF (`sandbox.httpx_transport.AnafTransport`; needs httpx)."""
+        from sandbox.httpx_transport import AnafTransport
+
+        return AnafTransport(app=self.app, **kwargs)
+
+    def httpx_async_transport(self, **kwargs: Any) -> Any:
+        """The same for `httpx.AsyncClient` (`AsyncAnafTransport`)."""
+        from sandbox.httpx_transport import AsyncAnafTransport
+
+        return AsyncAnafTransport(app=self.app, **kwargs)
+
+
+def __getattr__(name: str) -> Any:
+    """`from sandbox.interception import AnafTransport` works too, once httpx is installed (it is optional)."""
+    if name in ("AnafTransport", "AsyncAnafTransport", "UnmatchedHttpxRequest"):
+        from sandbox import httpx_transport
+
+        return getattr(httpx_transport, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 def build_anaf_app(**config: Any) -> Flask:
     """A fresh in-memory mock ANAF that believes it is logincert.anaf.ro."""

@@ -47,7 +47,7 @@ def no_sockets(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_an_httpx_client_completes_a_flow_against_the_intercepted_anaf(no_sockets) -> None:
     with intercept_anaf() as anaf:  # the helpers (requests) and the httpx client share one mock ANAF
         app = anaf.register_app([CALLBACK], name="erp-httpx")
-        client = HttpxAnafClient(app.client_id, app.client_secret, AnafTransport(app=anaf.app))
+        client = HttpxAnafClient(app.client_id, app.client_secret, anaf.httpx_transport())
         code = anaf.authorize(app, CALLBACK).code
         tokens = client.exchange(code)
         assert tokens["token_type"] == "Bearer"
@@ -106,7 +106,7 @@ def test_the_async_transport_serves_an_async_client(no_sockets) -> None:
         code = anaf.authorize(app, CALLBACK).code
 
         async def flow() -> tuple[int, str]:
-            async with httpx.AsyncClient(transport=AsyncAnafTransport(app=anaf.app)) as client:
+            async with httpx.AsyncClient(transport=anaf.httpx_async_transport()) as client:
                 token = await client.post(TOKEN, auth=(app.client_id, app.client_secret), content=urlencode({
                     "grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK}),
                     headers={"Content-Type": "application/x-www-form-urlencoded"})
@@ -118,3 +118,11 @@ def test_the_async_transport_serves_an_async_client(no_sockets) -> None:
                 return hello.status_code, hello.text
 
         assert asyncio.run(flow()) == (200, 'Hello, "async"')
+
+
+def test_the_transports_are_importable_from_the_interception_module() -> None:
+    from sandbox import interception
+
+    assert interception.AnafTransport is AnafTransport and interception.AsyncAnafTransport is AsyncAnafTransport
+    with pytest.raises(AttributeError):
+        interception.NoSuchThing  # noqa: B018
