@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 
 from mock_anaf import taxpayers as taxpayer_rules
 from mock_anaf.processing import Quotas, RuntimeSettings
 from mock_anaf.taxpayers import Taxpayers
+from foundation.json_body import JsonBodyError, request_json
 
 
 class AdminInputError(ValueError):
@@ -25,8 +26,17 @@ def bad(message: str, status: int = 400) -> tuple[Response, int]:
     return response, status
 
 
+def json_value() -> Any:
+    """The request's JSON, read by the one JSON reader (depth, UTF-8 and text checked)."""
+    try:
+        return request_json()
+    except JsonBodyError as exc:
+        raise AdminInputError(exc.message) from None
+
+
 def json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
+    """The request's JSON object."""
+    data = json_value()
     if not isinstance(data, dict):
         raise AdminInputError("send a JSON object")
     return data
@@ -66,7 +76,7 @@ def create_api_admin_blueprint(taxpayers: Taxpayers, quotas: Quotas, settings: R
     def add_taxpayer() -> tuple[Response, int]:
         """Add or replace a taxpayer `{"cif","name","executare"?}`."""
         try:
-            taxpayer = taxpayer_rules.parse(request.get_json(silent=True))
+            taxpayer = taxpayer_rules.parse(json_value())
         except ValueError as exc:
             raise AdminInputError(str(exc)) from None
         taxpayers.put(taxpayer)
