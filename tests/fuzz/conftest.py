@@ -27,13 +27,13 @@ NASTY = ("\ud800", "a\udfffb", "²", "①", "٣", "9" * 5000, "-1", "0", "1e999"
          "http://127.0.0.1:8000/anaf/callback/main", "https://evil.example/cb", "javascript:alert(1)")
 
 # The few that every field of every form and route gets at once, deterministically, before the random examples.
-CORE_NASTY = ("\ud800", "²", "٣", "9" * 5000, "-1", "", "a" * 3000, "\x00")
+CORE_NASTY = ("\ud800", "²", "9" * 5000, "\x00", "a" * 3000)
 
 FUZZ = settings(
     derandomize=True,   # the same examples on every run: a failure is reproducible, never flaky
     database=None,      # nothing written under .hypothesis/
     deadline=None,      # services under load are slow at times; speed is bench/'s business
-    max_examples=6,
+    max_examples=5,
     suppress_health_check=list(HealthCheck),
     print_blob=False,
 )

@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 from werkzeug.exceptions import HTTPException
 
 LITERAL = re.compile(r"""["']([A-Za-z_][\w\-]{0,40})["']""")
-PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+PLACEHOLDER = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 BODIES = ("none", "json", "deep", "form", "raw")
+EXAMPLES_PER_BODY = {"none": 2, "json": 3, "deep": 2, "form": 3, "raw": 2}
 CONTENT_TYPES = ("application/json", "application/x-www-form-urlencoded", "text/plain", "application/xml",
                  "multipart/form-data; boundary=x", "application/json; charset=latin-1", "")
 
@@ -59,6 +60,21 @@ def route_names(app: Any, endpoint: str) -> list[str]:
     except (KeyError, OSError, TypeError):
         return []
     return sorted(set(LITERAL.findall(source)))
+
+
+def converter_values(match: re.Match[str]) -> list[str]:
+    """Values a URL converter accepts: the choices of `any(...)`, a few numbers for `int`; none for the rest."""
+    converter, arguments = match.group(1), match.group(2) or ""
+    if converter == "any":
+        return [choice.strip().strip("'\"") for choice in arguments.split(",") if choice.strip()]
+    if converter == "int":
+        return ["0", "1", "4000000001", "9" * 30]
+    return []
+
+
+def plausible(rule: str) -> str:
+    """``rule`` with each placeholder filled by the first value its converter accepts (else `x`)."""
+    return PLACEHOLDER.sub(lambda m: (converter_values(m) or ["x"])[0], rule)
 
 
 def encoded(value: str, safe: str = "") -> str:
@@ -104,6 +120,9 @@ def calls(draw: Any, rule: str, method: str, kind: str, values: Values, csrf: li
     texts = values.texts
 
     def fill(match: re.Match[str]) -> str:
+        options = converter_values(match)
+        if options and draw(st.integers(0, 3)):  # mostly a value the route takes, to get past routing
+            return draw(st.sampled_from(options))
         return encoded(draw(texts), safe="/" if match.group(1) == "path" else "")
 
     path = PLACEHOLDER.sub(fill, rule)
@@ -178,11 +197,12 @@ def test_no_route_answers_a_server_error(service, sandbox_apps, manifest, field_
     known = known_paths(app, crawl(client, app))
     for rule, method, endpoint in routes(app):
         names = route_names(app, endpoint)
-        for path in known.get(rule, [])[:2] + [PLACEHOLDER.sub("x", rule)]:
-            every_name_at_once(client, path, rule, method, names, csrf, core_nasty)
+        path = (known.get(rule) or [plausible(rule)])[0]  # a real one when the pages lead to one
+        every_name_at_once(client, path, rule, method, names, csrf, core_nasty)
         route_values = values.for_route(names)
         for kind in BODIES if method != "GET" else ("none",):
-            bounds = fuzz_settings if kind == "none" else settings(fuzz_settings, max_examples=3)
+            examples = fuzz_settings.max_examples if method == "GET" else EXAMPLES_PER_BODY[kind]
+            bounds = settings(fuzz_settings, max_examples=examples)
             fuzz_route(client, rule, method, kind, route_values, csrf, own_url, bounds)
         if rule.startswith("/__admin/reset"):
             csrf = csrf_tokens(client, app)  # a reset ends the demo's sessions, and their tokens with them
@@ -211,10 +231,10 @@ def every_name_at_once(client: Any, path: str, rule: str, method: str, names: li
         fields = {name: nasty for name in names if name != "csrf_token"}
         query = "&".join(f"{encoded(k)}={encoded(v)}" for k, v in fields.items())
         bodies: list[tuple[bytes | None, str | None]] = [(None, None)]
-        if method != "GET":
+        if method != "GET":  # the query carries the values too, so no body-less call is needed
             form = dict(fields, **({"csrf_token": csrf[0]} if csrf else {}))
-            bodies += [("&".join(f"{encoded(k)}={encoded(v)}" for k, v in form.items()).encode(),
-                        "application/x-www-form-urlencoded"), (json_text(fields).encode(), "application/json")]
+            bodies = [("&".join(f"{encoded(k)}={encoded(v)}" for k, v in form.items()).encode(),
+                       "application/x-www-form-urlencoded"), (json_text(fields).encode(), "application/json")]
         for body, content_type in bodies:
             call = Call(method, f"{path}?{query}" if query else path, {}, body, content_type)
             response = client.open(call.url, method=method, data=body, content_type=content_type)
