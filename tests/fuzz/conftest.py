@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("mock_anaf", "mock_sbs", "demo_app", "foundation", "sandbox")
@@ -33,9 +33,10 @@ FUZZ = settings(
     derandomize=True,   # the same examples on every run: a failure is reproducible, never flaky
     database=None,      # nothing written under .hypothesis/
     deadline=None,      # services under load are slow at times; speed is bench/'s business
-    max_examples=5,
+    max_examples=4,
     suppress_health_check=list(HealthCheck),
     print_blob=False,
+    phases=(Phase.explicit, Phase.generate, Phase.shrink),  # no "explain": a failure is reported sooner
 )
 
 
