@@ -116,8 +116,8 @@ def wait_healthy(url: str, timeout: float = 10.0) -> None:
     raise TimeoutError(f"{url}/healthz did not answer 200 within {timeout:.0f} s ({last})")
 
 
-def wait_for_signal() -> None:
-    """Block until Ctrl-C or SIGTERM."""
+def stop_requested() -> threading.Event:
+    """An event that Ctrl-C or SIGTERM sets from now on; install it before starting, so an early stop is kept."""
     stop = threading.Event()
 
     def _handler(signum: int, frame: object) -> None:
@@ -125,6 +125,12 @@ def wait_for_signal() -> None:
 
     signal.signal(signal.SIGTERM, _handler)
     signal.signal(signal.SIGINT, _handler)
+    return stop
+
+
+def wait_for_signal(stop: threading.Event | None = None) -> None:
+    """Block until Ctrl-C or SIGTERM (or until ``stop``, from `stop_requested()`, is set)."""
+    stop = stop if stop is not None else stop_requested()
     while not stop.wait(0.5):
         pass
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import requests
 
 from foundation.graphql_client import GraphQLError, GraphQLUnavailable
-from foundation.serving import exposure_warning, port, wait_for_signal
+from foundation.serving import exposure_warning, port, stop_requested, wait_for_signal
 from sandbox.launcher import Options, Sandbox
 from sandbox.summary import render
 from sandbox.seeding import SeedingError, seed_running
@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         data_dir=args.data_dir, fresh=args.fresh,
         strict_client_auth=args.strict_client_auth,
     )
+    # From here a SIGTERM is a clean stop: the summary asks SBS for the app's secrets after sandbox.json is
+    # written, and a supervisor that reads the manifest may ask us to stop at any moment.
+    stop = stop_requested()
     try:
         sandbox = Sandbox.start(options)
     except OSError as exc:
@@ -103,9 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(__name__).debug("start failed", exc_info=True)
         print(f"anaf-sandbox: could not start: {exc}", file=sys.stderr)
         return 1
-    print(summary(sandbox), flush=True)
     try:
-        wait_for_signal()
+        if not stop.is_set():
+            print(summary(sandbox), flush=True)
+        wait_for_signal(stop)
     finally:
         print("Stopping...", flush=True)
         sandbox.stop()

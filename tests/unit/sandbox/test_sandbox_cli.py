@@ -1,6 +1,7 @@
 """`anaf-sandbox` arguments: ports are checked before anything binds."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,7 @@ def test_serving_the_network_is_announced_loudly_before_starting(host, monkeypat
         raise OSError("not starting in a unit test")
 
     monkeypatch.setattr(cli.Sandbox, "start", refuse)
+    monkeypatch.setattr(cli, "stop_requested", threading.Event)  # pytest keeps its own Ctrl-C
     assert cli.main(["up", "--host", host]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"WARNING: --host {host} serves the sandbox to the network.")
@@ -60,5 +62,6 @@ def test_loopback_starts_without_a_warning(host, monkeypatch, capsys) -> None:
     from sandbox import cli
 
     monkeypatch.setattr(cli.Sandbox, "start", lambda options: (_ for _ in ()).throw(OSError("no")))
+    monkeypatch.setattr(cli, "stop_requested", threading.Event)
     cli.main(["up", "--host", host])
     assert "WARNING" not in capsys.readouterr().err
