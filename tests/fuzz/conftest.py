@@ -1,7 +1,7 @@
 """Shared pieces of the fuzz tests: the running sandbox's apps, the values and names worth trying, the bounds.
 
-The fuzz tests run against the session's seeded sandbox (`anaf_sandbox`, reset before each test), calling
-each service's Flask app in-process; the services still reach each other over HTTP as in `anaf-sandbox up`.
+The fuzz tests run against a seeded sandbox of their own (reset before each test), calling each service's
+Flask app in-process; the services still reach each other over HTTP as in `anaf-sandbox up`.
 Examples are derandomized and few, so the suite stays fast and a failure is the same on every run.
 """
 from __future__ import annotations
@@ -97,16 +97,37 @@ def value_pool(manifest: dict[str, Any]) -> list[str]:
     return list(NASTY) + manifest_values(manifest)
 
 
-@pytest.fixture()
-def sandbox_apps(anaf_sandbox: Any, anaf_sandbox_servers: Any) -> Iterator[dict[str, Any]]:
-    """The seeded sandbox's three Flask apps by name (`anaf`, `sbs`, `demo`), state reset before the test."""
-    yield anaf_sandbox_servers.apps
+@pytest.fixture(scope="session")
+def fuzzed_sandbox() -> Iterator[Any]:
+    """A sandbox of the fuzz tests' own: they call `/__admin/snapshot`, which makes whatever state they left the
+    one every later reset returns to, so they must not share the plugin's session sandbox with other tests."""
+    from sandbox.launcher import Options, Sandbox
+
+    started = Sandbox.start(Options(host="127.0.0.1", anaf_port=0, sbs_port=0, demo_port=0, data_dir=None,
+                                    sweep_interval=0))
+    try:
+        yield started
+    finally:
+        started.stop()
 
 
 @pytest.fixture()
-def manifest(anaf_sandbox: Any) -> dict[str, Any]:
-    """The seeded sandbox's `sandbox.json`."""
-    return anaf_sandbox.manifest  # type: ignore[no-any-return]
+def sandbox_apps(fuzzed_sandbox: Any) -> Iterator[dict[str, Any]]:
+    """The fuzz sandbox's three Flask apps by name (`anaf`, `sbs`, `demo`), reset before the test."""
+    from sandbox.harness import SandboxHandle
+
+    handle = SandboxHandle.from_manifest(fuzzed_sandbox.manifest)
+    try:
+        handle.reset()
+        yield fuzzed_sandbox.apps
+    finally:
+        handle.session.close()
+
+
+@pytest.fixture()
+def manifest(fuzzed_sandbox: Any) -> dict[str, Any]:
+    """The fuzz sandbox's `sandbox.json`."""
+    return fuzzed_sandbox.manifest  # type: ignore[no-any-return]
 
 
 @dataclass
