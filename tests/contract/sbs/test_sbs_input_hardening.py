@@ -6,6 +6,10 @@ import json
 import pytest
 from graphql import get_introspection_query
 
+from mock_sbs.routes import TITLES
+
+ENDPOINTS = sorted(TITLES)  # every GraphQL service SBS serves, the ones added later included
+
 ACCOUNT_KEY = "sbs_acc_contract-test-key"
 LONE = "\ud800"
 
@@ -72,8 +76,9 @@ def test_a_surrogate_pair_is_ordinary_text(sbs) -> None:
     assert (status, body) == (200, {"data": {"createTenant": {"name": "\U0001F600"}}})
 
 
-@pytest.mark.parametrize("endpoint", ["account-api", "organizations-api", "ro-anaf-oauth-api"])
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_the_standard_introspection_query_fits_the_limits(sbs, brokered, endpoint) -> None:
+    assert len(ENDPOINTS) >= 3
     key = ACCOUNT_KEY if endpoint == "account-api" else brokered["key"]
     query = get_introspection_query(descriptions=True, specified_by_url=True, directive_is_repeatable=True,
                                     schema_description=True, input_value_deprecation=True)
@@ -81,11 +86,11 @@ def test_the_standard_introspection_query_fits_the_limits(sbs, brokered, endpoin
     assert data["__schema"]["queryType"]["name"] == "Query"
 
 
-@pytest.mark.parametrize("endpoint", ["account-api", "organizations-api", "ro-anaf-oauth-api"])
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_thousands_of_aliases_are_refused_before_running(sbs, brokered, endpoint) -> None:
     key = ACCOUNT_KEY if endpoint == "account-api" else brokered["key"]
-    field = {"account-api": "apps { id name }", "organizations-api": "organizations { id name tin }",
-             "ro-anaf-oauth-api": "__typename"}[endpoint]
+    field = {"account-api": "apps { id name }", "organizations-api": "organizations { id name tin }"}.get(
+        endpoint, "__typename")
     document = "{ " + " ".join(f"a{i}: {field}" for i in range(400)) + " }"  # the fixture's body limit is 16 KB
     error = sbs.error(endpoint, key, document, status=400)
     assert error == {"message": "The document uses 400 aliases; at most 30 are allowed.",
