@@ -6,7 +6,9 @@ randomness are passed in, so the claims are testable with a fixed clock.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import logging
 import os
 import secrets
@@ -14,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-from cryptography.hazmat.primitives import serialization
-from joserfc import jwt
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
 from joserfc.jwk import RSAKey
 
 from foundation.clock import Clock
@@ -32,13 +34,23 @@ def token_hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def b64url(data: bytes) -> bytes:
+    """Base64url without padding (RFC 7515 §2)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
 def random_token() -> str:
     """256 bits from `secrets`, URL-safe."""
     return secrets.token_urlsafe(32)
 
 
 class SigningKey:
-    """The RSA key that signs JWTs, with its `kid` (the RFC 7638 thumbprint) and public JWK."""
+    """The RSA key that signs JWTs, with its `kid` (the RFC 7638 thumbprint) and public JWK.
+
+    Every token has the same protected header, so it is serialised once here; a token then costs
+    one JSON dump of its claims and one RSA signature. The bytes are what joserfc's
+    ``jwt.encode`` makes (RS512 PKCS#1 v1.5 signatures are deterministic; a test holds them equal).
+    """
 
     def __init__(self, key: RSAKey) -> None:
         if not key.is_private:
@@ -46,6 +58,9 @@ class SigningKey:
         self.key = key
         self.kid = key.thumbprint()
         self._jwk = {**key.as_dict(private=False), "kid": self.kid, "use": "sig", "alg": ALGORITHM}
+        self._private = key.private_key
+        header = {"typ": "JWT", "alg": ALGORITHM, "kid": self.kid}
+        self._header = b64url(json.dumps(header, ensure_ascii=True, separators=(",", ":")).encode("ascii")) + b"."
 
     @classmethod
     def load_or_create(cls, path: Path | None) -> "SigningKey":
@@ -76,8 +91,11 @@ class SigningKey:
         return dict(self._jwk)
 
     def sign(self, claims: dict[str, Any]) -> str:
-        """A compact JWS of ``claims``, RS512, with this key's `kid`."""
-        return jwt.encode({"alg": ALGORITHM, "typ": "JWT", "kid": self.kid}, claims, self.key, algorithms=[ALGORITHM])
+        """A compact JWS of ``claims`` (RFC 7519 §7.1), RS512, with this key's `kid`."""
+        payload = json.dumps(claims, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        signing_input = self._header + b64url(payload)
+        signature = self._private.sign(signing_input, padding.PKCS1v15(), hashes.SHA512())
+        return (signing_input + b"." + b64url(signature)).decode("ascii")
 
 
 @dataclass(frozen=True)

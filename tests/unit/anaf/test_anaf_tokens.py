@@ -48,6 +48,15 @@ def test_jwt_claims(signing_key: SigningKey, kind: str, lifetime: int) -> None:
     assert (minted.issued_at, minted.expires_at, minted.is_jwt) == (1_700_000_000, 1_700_000_000 + lifetime, True)
 
 
+def test_jwt_is_byte_for_byte_what_joserfc_makes(signing_key: SigningKey) -> None:
+    # The signing path serialises the header once and signs with the loaded key; RS512 (PKCS#1 v1.5)
+    # is deterministic, so the generic library must produce the very same token from the same claims.
+    claims = minter(signing_key, FixedClock(1_700_000_000.0)).claims(SUBJECT, "access", 60)
+    claims["name"] = "Ionuț Popescu"  # non-ASCII stays UTF-8 in the payload, as joserfc writes it
+    header = {"alg": "RS512", "typ": "JWT", "kid": signing_key.kid}
+    assert signing_key.sign(claims) == jwt.encode(header, claims, signing_key.key, algorithms=["RS512"])
+
+
 def test_roles_follow_the_enrolled_services(signing_key: SigningKey) -> None:
     only_transport = Subject("c", "AA", ("1",), ("ETRANSPORT",))
     claims = minter(signing_key, FixedClock()).claims(only_transport, "access", 60)
