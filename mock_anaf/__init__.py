@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from authlib.oauth2.base import OAuth2Error
@@ -44,6 +44,9 @@ from mock_anaf.registry import Registry
 from mock_anaf.services import FAULT_ENDPOINTS, FAULT_KINDS, Services
 from mock_anaf.store import Store
 from mock_anaf.tokens import SigningKey, TokenMinter
+
+if TYPE_CHECKING:
+    from itsdangerous import URLSafeTimedSerializer
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +147,15 @@ class PageSessions(SecureCookieSessionInterface):
 
     API calls (token, revoke, hello, JSON) neither read nor set the cookie, and skip its cost.
     """
+
+    def __init__(self) -> None:
+        self._serializer: URLSafeTimedSerializer | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        # The key is fixed once create_app returns; Flask would build this serializer on every request.
+        if self._serializer is None:
+            self._serializer = super().get_signing_serializer(app)
+        return self._serializer
 
     def open_session(self, app: Flask, request):  # type: ignore[no-untyped-def, override]
         path = request.path
