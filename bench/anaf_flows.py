@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
@@ -50,26 +50,15 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(url: str, flows: int = 1000, concurrency: int = 1, warmup: int = 30,
-        server_pid: int | None = None) -> dict[str, Any]:
-    """Run ``flows`` flows from ``concurrency`` threads; flows/s, median and p95 latency of a flow.
+def flow(url: str) -> Callable[[int], float]:
+    """One sign-in against mock ANAF at ``url`` as a function of its number, returning its latency in ms.
 
-    Each thread keeps one keep-alive connection (`http.client`, lighter than `requests`, so the
-    numbers measure the server rather than the client on a small machine).
+    A bench app is registered first. Each calling thread keeps one keep-alive connection
+    (`http.client`, lighter than `requests`, so the numbers measure the server rather than the
+    client on a small machine).
     """
     client_id, basic, serial = _setup(url)
-    parts = urlsplit(url)
-    local = threading.local()
-    form = {"Content-Type": "application/x-www-form-urlencoded"}
-
-    def post(path: str, fields: dict[str, str], headers: dict[str, str]) -> http.client.HTTPResponse:
-        conn = getattr(local, "conn", None)
-        if conn is None:
-            conn = local.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-        conn.request("POST", path, urlencode(fields), {**form, **headers})
-        response = conn.getresponse()
-        response.read()
-        return response
+    post = keep_alive_poster(url)
 
     def one(i: int) -> float:
         started = time.perf_counter()
@@ -87,7 +76,35 @@ def run(url: str, flows: int = 1000, concurrency: int = 1, warmup: int = 30,
             raise RuntimeError(f"token answered {token.status}")
         return (time.perf_counter() - started) * 1000
 
-    result = measure(one, flows, concurrency, warmup,
+    return one
+
+
+def keep_alive_poster(url: str) -> Callable[..., http.client.HTTPResponse]:
+    """``request(path, fields, headers, method="POST")`` over one keep-alive connection per thread; body read."""
+    parts = urlsplit(url)
+    local = threading.local()
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    def request(path: str, fields: dict[str, str], headers: dict[str, str],
+                method: str = "POST") -> http.client.HTTPResponse:
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        if method == "GET":
+            conn.request("GET", f"{path}?{urlencode(fields)}", headers=headers)
+        else:
+            conn.request(method, path, urlencode(fields), {**form, **headers})
+        response = conn.getresponse()
+        response.read()
+        return response
+
+    return request
+
+
+def run(url: str, flows: int = 1000, concurrency: int = 1, warmup: int = 30,
+        server_pid: int | None = None) -> dict[str, Any]:
+    """Run ``flows`` flows from ``concurrency`` threads; flows/s, median and p95 latency of a flow."""
+    result = measure(flow(url), flows, concurrency, warmup,
                      around=None if server_pid is None else (lambda: cpu_seconds(server_pid)))
     before, after = result.pop("before"), result.pop("after")
     server_cpu = None if before is None or after is None else (after - before) / flows * 1000

@@ -1,6 +1,7 @@
-"""What every flow benchmark shares: a free port, and timing N flows on a thread pool."""
+"""What every flow benchmark shares: a free port, timing N flows on a thread pool, interleaved rounds."""
 from __future__ import annotations
 
+import itertools
 import socket
 import statistics
 import time
@@ -39,3 +40,42 @@ def measure(one: Callable[[int], float], flows: int, concurrency: int, warmup: i
         "before": before,
         "after": after,
     }
+
+
+def interleave(contenders: dict[str, Callable[[int], float]], rounds: int, flows: int,
+               warmup: int = 30) -> dict[str, dict[str, Any]]:
+    """Time each contender's ``one(i)`` in alternating rounds of ``flows`` flows, one client thread.
+
+    Rounds alternate which contender goes first, so a burst of load from elsewhere on the machine
+    falls on both alike. Per contender: flows/s over all its rounds, median and p95 latency, and
+    the flows/s of each round.
+    """
+    for one in contenders.values():
+        for i in range(warmup):
+            one(-1 - i)
+    names = list(contenders)
+    latencies: dict[str, list[float]] = {name: [] for name in names}
+    seconds = dict.fromkeys(names, 0.0)
+    per_round: dict[str, list[float]] = {name: [] for name in names}
+    numbers = itertools.count()
+    for r in range(rounds):
+        for name in names if r % 2 == 0 else reversed(names):
+            one = contenders[name]
+            started = time.perf_counter()
+            batch = [one(next(numbers)) for _ in range(flows)]
+            elapsed = time.perf_counter() - started
+            latencies[name] += batch
+            seconds[name] += elapsed
+            per_round[name].append(round(flows / elapsed, 1))
+    out = {}
+    for name in names:
+        ordered = sorted(latencies[name])
+        out[name] = {
+            "flows": len(ordered),
+            "rounds": rounds,
+            "flows_per_s": round(len(ordered) / seconds[name], 1),
+            "median_ms": round(statistics.median(ordered), 2),
+            "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 2),
+            "per_round": per_round[name],
+        }
+    return out
