@@ -110,7 +110,8 @@ def install(app: Flask, journal: Journal) -> None:
         if request.path.startswith(SKIPPED_PREFIXES):
             return response
         notes = dict(g.get("journal_notes", {}))
-        notes.setdefault("client_id", _client_id())
+        if "client_id" not in notes:  # OAuth routes note it themselves; reading it again costs a header parse
+            notes["client_id"] = _client_id()
         if "grant_type" not in notes:
             notes["grant_type"] = _form_value("grant_type")
         started = g.get("journal_started")
