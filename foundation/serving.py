@@ -1,94 +1,189 @@
-"""Serving a Flask app on a real multi-threaded WSGI server (waitress), in a thread or as a process."""
+"""Serving a Flask app on a real multi-threaded HTTP server, in the background of this process or as a process.
+
+The server is granian's: its Rust engine (hyper on tokio) accepts, parses and writes HTTP/1.1 and hands
+each request to the WSGI app on a small pool of Python threads. Per request that costs a fraction of the
+Python-side work of a pure-Python server (no select loop, trigger pipe or hand-off between threads).
+"""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import signal
+import socket
 import sys
 import threading
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import requests
-from waitress.server import create_server
+
+# granian's own entry points (its CLI, Granian(...).serve()) run workers as processes and own the
+# process's signals. One worker served from inside this process needs its worker API, which is
+# internal: pyproject pins granian to the minor version this module was written against.
+from granian._futures import _new_cbscheduler
+from granian._granian import SocketHolder, WorkerSignal, WSGIWorker
+from granian.http import HTTP1Settings
 
 log = logging.getLogger(__name__)
+# granian's engine logs each worker's start and stop at INFO: noise beside the services' own log.
+logging.getLogger("_granian").setLevel(logging.WARNING)
+
+IDENT = "anaf-sandbox"  # the Server header, unless the app sets its own
+BACKLOG = 1024
+NO_TLS = (False, None, None, None, "tls1.3", None, [], False)
+# What PEP 3333 asks of a server beyond the request itself (granian's scope has the CGI variables).
+BASE_ENVIRON = {
+    "GATEWAY_INTERFACE": "CGI/1.1",
+    "SCRIPT_NAME": "",
+    "SERVER_SOFTWARE": IDENT,
+    "wsgi.version": (1, 0),
+    "wsgi.multithread": True,
+    "wsgi.multiprocess": False,
+    "wsgi.run_once": False,
+    "wsgi.input_terminated": True,  # the body is read to its end (chunked or not), as werkzeug may rely on
+}
+UNAVAILABLE = (503, [("Content-Type", "text/plain"), ("Server", IDENT)], b"stopping")
 
 
 class ServerThread:
-    """A waitress server bound at construction (port 0 picks a free one), served from a thread.
+    """An HTTP server bound at construction (port 0 picks a free one), serving a WSGI app in the background.
 
     Binding first lets a caller learn the URL before it builds the app, which the launcher needs:
-    mock SBS must know its own URL to register its callback at mock ANAF.
+    mock SBS must know its own URL to register its callback at mock ANAF. ``threads`` Python
+    threads run the app, so a slow request (an injected delay) does not hold up the others.
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, threads: int = 4) -> None:
         if not 0 <= port <= 65535:
             raise ValueError(f"port must be from 0 to 65535, got {port}")  # the socket layer would wrap it
-        self._app: Callable[..., Any] | None = None
-        self._server = create_server(
-            # waitress reads asyncore_loop_timeout with int(): a fraction becomes 0, a select() that never
-            # sleeps and a core burnt per idle server. stop() wakes the loop through its trigger instead.
-            self._dispatch, host=host, port=port, threads=threads, asyncore_loop_timeout=1,
-            clear_untrusted_proxy_headers=True, ident="anaf-sandbox",
-        )
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._listener = socket.create_server((host, port), family=family, backlog=BACKLOG)
+        # Accepted connections inherit it: without it a response written in two parts waits for the
+        # client's delayed ACK (40 ms). granian sets it on the listeners it makes itself, too.
+        self._listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.host = host
-        # waitress reports the port as a string when one was asked for, as an int for port 0.
-        self.port: int = int(self._server.effective_port)  # type: ignore[attr-defined]
-        self._thread: threading.Thread | None = None
+        self.port: int = int(self._listener.getsockname()[1])
+        self._threads = threads
+        self._app: Callable[..., Any] | None = None
         self._stopping = False
+        self._signal = WorkerSignal()
+        self._finished = threading.Event()
+        self._signal.add_cb(self._finished.set)  # granian calls it once its threads have ended
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._busy = 0
+        self._idle = threading.Condition()
 
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
-    def _dispatch(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        if self._app is None:
-            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
-            return [b"starting"]
-        return self._app(environ, start_response)
-
     def start(self, app: Callable[..., Any]) -> "ServerThread":
-        """Serve ``app`` from a daemon thread."""
+        """Serve ``app`` from granian's threads; returns at once."""
         self._app = app
-        self._thread = threading.Thread(target=self._run, name=f"wsgi-{self.port}", daemon=True)
-        self._thread.start()
+        # The worker wants an event loop for the async interfaces; WSGI calls never run on it.
+        self._loop = asyncio.new_event_loop()
+        worker = WSGIWorker(
+            1, (None, SocketHolder(self._listener.dup().detach(), False, BACKLOG)), None,
+            1,  # one Rust thread for the connections
+            512,  # granian's default bound on its own blocking threads
+            self._threads, 30,  # Python threads that run the app, kept 30 s when idle
+            BACKLOG,  # requests in flight before new ones wait
+            "1", HTTP1Settings(), None, None, *NO_TLS, (None, None),
+        )
+        worker.serve_str(_new_cbscheduler(self._loop, self._call, impl_asyncio=True), self._loop, self._signal)
         return self
 
-    def _run(self) -> None:
+    def _call(self, proto: Any, scope: dict[str, Any]) -> int:
+        """One request from granian: run the WSGI app and hand back its status, headers and body."""
+        with self._idle:
+            self._busy += 1
         try:
-            self._server.run()
-        except OSError:
-            # stop() closes the sockets under the loop's select(): EBADF then means "stopped".
-            if not self._stopping:
-                raise
+            if self._stopping or self._app is None:
+                proto.response_bytes(*UNAVAILABLE)
+                return 503
+            try:
+                status, headers, body = run_wsgi(self._app, {**BASE_ENVIRON, "wsgi.errors": sys.stderr, **scope})
+            except Exception:  # the services answer their own errors; this is a bug below them
+                log.exception("unhandled error serving %s %s", scope.get("REQUEST_METHOD"), scope.get("PATH_INFO"))
+                proto.response_bytes(500, [("Content-Type", "text/plain"), ("Server", IDENT)], b"internal error")
+                return 500
+            if isinstance(body, list):
+                proto.response_bytes(status, headers, b"".join(body))
+            else:
+                proto.response_iter(status, headers, Body(body))  # read to the end here, then closed
+            return status
+        finally:
+            with self._idle:
+                self._busy -= 1
+                if self._busy == 0:
+                    self._idle.notify_all()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Close the listening socket and every connection, then let the worker threads finish."""
-        self._stopping = True
-        if self._thread is not None and self._thread.is_alive():
-            # Wake the loop's select() and close everything from its own thread; it then finds
-            # nothing left to serve and returns at once.
-            self._server.trigger.pull_trigger(self._close_all)  # type: ignore[attr-defined]
-        else:
-            self._close_all()
-        self._server.task_dispatcher.shutdown(timeout=timeout)  # type: ignore[attr-defined]
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _close_all(self) -> None:
-        for dispatcher in list(self._server._map.values()):  # type: ignore[attr-defined]
-            try:
-                dispatcher.close()
-            except OSError:
-                pass
+        """Stop listening (the port is free again at once), let requests in progress finish, wait for granian."""
+        if not self._stopping:
+            self._stopping = True  # a request that still arrives on an open connection gets a 503
+            self._signal.set()  # granian stops accepting and closes connections as they go idle
+            self._listener.close()
+        if self._loop is None:
+            return  # never started
+        # Its threads touch Python as they end: they must be done before the interpreter may exit.
+        self._finished.wait(timeout)
+        with self._idle:
+            self._idle.wait_for(lambda: self._busy == 0, timeout)
+        self._loop.close()
 
     def __enter__(self) -> "ServerThread":
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def run_wsgi(app: Callable[..., Any], environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], Iterable[bytes]]:
+    """Call a WSGI app (PEP 3333): its status code, headers (with a Server header) and body iterable."""
+    started: list[Any] = []
+    written: list[bytes] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+        if exc_info is not None and started:
+            raise exc_info[1].with_traceback(exc_info[2])
+        started[:] = [status, headers]
+        return written.append
+
+    body = app(environ, start_response)
+    if written:  # the old write() callable was used: what it got comes first
+        rest = Body(body)
+        try:
+            body = [*written, *rest]
+        finally:
+            rest.close()
+    status, headers = started
+    if not any(name.lower() == "server" for name, _ in headers):
+        headers = [*headers, ("Server", IDENT)]
+    return int(status.split(" ", 1)[0]), headers, body
+
+
+class Body:
+    """A response body as granian reads it: chunks, then ``close()`` as PEP 3333 requires."""
+
+    __slots__ = ("_chunks", "_body")
+
+    def __init__(self, body: Iterable[bytes]) -> None:
+        self._body = body
+        self._chunks = iter(body)
+
+    def __iter__(self) -> "Body":
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._chunks)
+
+    def close(self) -> None:
+        close = getattr(self._body, "close", None)
+        if close is not None:
+            close()
 
 
 def port(text: str) -> int:

@@ -84,7 +84,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "desktop-demo":
         return desktop_demo(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("waitress").setLevel(logging.WARNING)
     warning = exposure_warning(args.host)
     if warning:
         print(warning, file=sys.stderr, flush=True)

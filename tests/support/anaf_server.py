@@ -1,4 +1,4 @@
-"""A real mock ANAF for end-to-end and browser tests: waitress on 127.0.0.1, port 0, redirects never followed."""
+"""A real mock ANAF for end-to-end and browser tests: a real HTTP server on 127.0.0.1, port 0, redirects never followed."""
 from __future__ import annotations
 
 import base64
