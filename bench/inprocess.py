@@ -2,9 +2,10 @@
 
 `python -m bench.inprocess [--flows N]`. One flow is what a client does to sign a user in: the
 certificate prompt answered (authorize POST, 302 with a code) and the code exchanged at the token
-endpoint for a JWT access and refresh token. Two breakdowns say where the time goes: the same
-flows handed straight to the app through the interception's WSGI transport (no `requests`, no
-`responses`), and the RS512 signatures alone.
+endpoint for a JWT access and refresh token. Beside it, the same flows from an httpx client through
+`sandbox.httpx_transport.AnafTransport` (when httpx is installed). Two breakdowns say where the time
+goes: the same flows handed straight to the app through the interception's WSGI transport (no
+`requests`, no `responses`), and the RS512 signatures alone.
 """
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def run(flows: int = 2000, warmup: int = 50) -> dict[str, Any]:
             anaf.exchange_code(app, answer.code, CALLBACK)
 
         elapsed, cpu = _timed(through_requests, flows, warmup)
+        with_httpx = httpx_flows_per_s(anaf.app, app.client_id, app.client_secret, serial, max(200, flows // 2),
+                                       warmup)
 
         transport = WsgiTransport(anaf.app)
         form = {"response_type": "code", "client_id": app.client_id, "redirect_uri": CALLBACK,
@@ -61,9 +64,36 @@ def run(flows: int = 2000, warmup: int = 50) -> dict[str, Any]:
         "flows_per_s": round(flows / elapsed, 1),
         "ms_per_flow": round(elapsed / flows * 1000, 3),
         "flows_per_cpu_s": round(flows / cpu, 1),
+        "httpx_flows_per_s": with_httpx,
         "app_ms_per_flow": round(app_seconds / max(200, flows // 4) * 1000, 3),
         "signing_ms_per_flow": round(2 * sign_seconds / 400 * 1000, 3),
     }
+
+
+def httpx_flows_per_s(anaf_app: Any, client_id: str, secret: str, serial: str, flows: int,
+                      warmup: int) -> float | None:
+    """The same sign-ins from an httpx client through `AnafTransport` on the same app; None without httpx."""
+    try:
+        import httpx
+
+        from sandbox.httpx_transport import AnafTransport
+    except ImportError:
+        return None
+    form = {"response_type": "code", "client_id": client_id, "redirect_uri": CALLBACK,
+            "token_content_type": "jwt", "identity": serial, "decision": "allow"}
+    with httpx.Client(transport=AnafTransport(anaf_app)) as client:
+
+        def through_httpx(i: int) -> None:
+            answer = client.post(AUTHORIZE, data={**form, "state": f"h{i}"})
+            code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+            token = client.post(TOKEN, auth=(client_id, secret), data={
+                "grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK,
+                "token_content_type": "jwt"})
+            if answer.status_code != 302 or token.status_code != 200:
+                raise RuntimeError("the app refused a bench flow")
+
+        seconds, _ = _timed(through_httpx, flows, warmup)
+    return round(flows / seconds, 1)
 
 
 def _timed(work: Any, count: int, warmup: int) -> tuple[float, float]:
@@ -82,6 +112,8 @@ def main(argv: list[str] | None = None) -> None:
     result = run(parser.parse_args(argv).flows)
     print(f"in-process: {result['flows_per_s']} flows/s ({result['ms_per_flow']} ms a flow; the app alone "
           f"{result['app_ms_per_flow']} ms, of which RS512 signing {result['signing_ms_per_flow']} ms)")
+    if result["httpx_flows_per_s"] is not None:
+        print(f"  with httpx through AnafTransport: {result['httpx_flows_per_s']} flows/s")
 
 
 if __name__ == "__main__":
