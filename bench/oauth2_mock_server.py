@@ -55,8 +55,12 @@ def install() -> Path:
         if npm is None:
             raise Skipped("no npm")
         root.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run([npm, "install", "--prefix", str(root), f"{PACKAGE}@{VERSION}", "--no-audit",
-                               "--no-fund", "--loglevel=error"], capture_output=True, text=True, timeout=600)
+        try:
+            done = subprocess.run([npm, "install", "--prefix", str(root), f"{PACKAGE}@{VERSION}", "--no-audit",
+                                   "--no-fund", "--loglevel=error", "--fetch-retries=1"],
+                                  capture_output=True, text=True, timeout=300)
+        except subprocess.TimeoutExpired:
+            raise Skipped(f"npm install {PACKAGE}@{VERSION} took over 5 minutes (no registry?)") from None
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["?"])[-1]
             raise Skipped(f"npm install {PACKAGE}@{VERSION} failed: {last}")
