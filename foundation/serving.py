@@ -128,10 +128,11 @@ class ServerThread:
             self._listener.close()
         if self._loop is None:
             return  # never started
+        deadline = time.monotonic() + timeout
         # Its threads touch Python as they end: they must be done before the interpreter may exit.
         self._finished.wait(timeout)
         with self._idle:
-            self._idle.wait_for(lambda: self._busy == 0, timeout)
+            self._idle.wait_for(lambda: self._busy == 0, max(0.0, deadline - time.monotonic()))
         self._loop.close()
 
     def __enter__(self) -> "ServerThread":
