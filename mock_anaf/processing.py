@@ -4,11 +4,13 @@
 - Lazy processing: an outcome is decided when the upload arrives and revealed once the service clock
   reaches ``ready_at``; nothing runs in the background, so `/__admin/clock` drives it.
 - Daily quotas: counters in SQLite keyed by the Bucharest calendar day of the service clock.
+- Armed outcomes (`/__admin/<api>/next-outcomes`): one table per API, the same rows and steps.
 - Run-time settings (`/__admin/api-settings`): processing delay, list lag, per-minute limit, JWT-only,
   quotas; `/__admin/reset` restores the configured ones.
 """
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 import threading
@@ -193,3 +195,74 @@ class Quotas:
         """`DELETE /__admin/api-quotas`: every counter back to zero."""
         with self.db.transaction() as conn:
             conn.execute("DELETE FROM api_counters")
+
+
+# -- armed outcomes ------------------------------------------------------------------------------
+
+
+def armed_table(name: str) -> str:
+    """The CREATE statement of an API's armed-outcomes table ``name``."""
+    return f"""
+CREATE TABLE IF NOT EXISTS {name} (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    env        TEXT NOT NULL,
+    cif        TEXT NOT NULL,
+    outcome    TEXT NOT NULL,
+    errors     TEXT NOT NULL,
+    remaining  INTEGER NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Armed:
+    """An outcome armed for the next uploads under a `cif` (`/__admin/<api>/next-outcomes`)."""
+
+    id: int
+    env: str
+    cif: str
+    outcome: str
+    errors: tuple[str, ...]
+    remaining: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "env": self.env, "cif": self.cif, "outcome": self.outcome,
+                "errors": list(self.errors), "times": self.remaining}
+
+
+def _armed(row: sqlite3.Row, remaining: int) -> Armed:
+    return Armed(row["id"], row["env"], row["cif"], row["outcome"], tuple(json.loads(row["errors"])), remaining)
+
+
+class ArmedOutcomes:
+    """Outcomes armed for an API's next uploads, in its table ``table`` (made by `armed_table`)."""
+
+    def __init__(self, db: Database, table: str) -> None:
+        self.db = db
+        self.table = table
+
+    def arm(self, env: str, cif: str, outcome: str, errors: tuple[str, ...], times: int) -> Armed:
+        with self.db.transaction() as conn:
+            cur = conn.execute(f"INSERT INTO {self.table} (env, cif, outcome, errors, remaining) VALUES (?, ?, ?, ?, ?)",
+                               (env, cif, outcome, json.dumps(list(errors), ensure_ascii=False), times))
+            return Armed(int(cur.lastrowid or 0), env, cif, outcome, errors, times)
+
+    def take(self, env: str, cif: str) -> Armed | None:
+        """Consume one armed outcome for (env, cif), the oldest first."""
+        if self.db.query_one(f"SELECT 1 FROM {self.table} LIMIT 1") is None:
+            return None  # the usual case, read without taking the write lock
+        with self.db.transaction() as conn:
+            row = conn.execute(f"SELECT * FROM {self.table} WHERE env = ? AND cif = ? AND remaining > 0 "
+                               "ORDER BY id LIMIT 1", (env, cif)).fetchone()
+            if row is None:
+                return None
+            conn.execute(f"UPDATE {self.table} SET remaining = remaining - 1 WHERE id = ?", (row["id"],))
+            conn.execute(f"DELETE FROM {self.table} WHERE remaining <= 0")
+            return _armed(row, row["remaining"] - 1)
+
+    def all(self) -> list[Armed]:
+        return [_armed(r, r["remaining"]) for r in self.db.query(f"SELECT * FROM {self.table} ORDER BY id")]
+
+    def clear(self) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(f"DELETE FROM {self.table}")

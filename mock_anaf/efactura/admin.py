@@ -131,7 +131,7 @@ def create_efactura_admin_blueprint(efactura: Efactura, taxpayers: Taxpayers) ->
 
     @bp.get("/efactura/next-outcomes")
     def list_armed() -> Response:
-        return jsonify([a.as_json() for a in store.armed()])
+        return jsonify([a.as_json() for a in store.armed.all()])
 
     @bp.post("/efactura/next-outcomes")
     def arm() -> tuple[Response, int]:
@@ -143,12 +143,12 @@ def create_efactura_admin_blueprint(efactura: Efactura, taxpayers: Taxpayers) ->
         times = data.get("times", 1)
         if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= 1000:
             raise AdminInputError("times must be a whole number from 1 to 1000")
-        armed = store.arm(_env(data, "test"), _cif(data, "cif"), outcome, _errors(data), times)
+        armed = store.armed.arm(_env(data, "test"), _cif(data, "cif"), outcome, _errors(data), times)
         return jsonify(armed.as_json()), 201
 
     @bp.delete("/efactura/next-outcomes")
     def disarm() -> tuple[str, int]:
-        store.disarm()
+        store.armed.clear()
         return "", 204
 
     @bp.post("/efactura/inbox")

@@ -112,7 +112,7 @@ class Efactura:
         flags = (("b2c",) if request.b2c else ()) + flags
         fields = rules.extract(root, standard) if standard != "RASP" else rules.InvoiceFields(cif, None, None, None)
         target = rules.rasp_target(root) if standard == "RASP" else None
-        armed = self.store.take_armed(env, cif)
+        armed = self.store.armed.take(env, cif)
         if armed is not None:
             decision = rules.Decision(armed.outcome, armed.errors or
                                       ((texts.FORCED_ERROR,) if armed.outcome == "nok" else ()))

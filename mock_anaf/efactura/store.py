@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
 from foundation.sqlite import Database
-from mock_anaf.processing import Sequences
+from mock_anaf.processing import ArmedOutcomes, Sequences, armed_table
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS efactura_uploads (
@@ -50,15 +50,7 @@ CREATE TABLE IF NOT EXISTS efactura_messages (
     PRIMARY KEY (download_id, owner, tip)
 );
 CREATE INDEX IF NOT EXISTS efactura_messages_owner ON efactura_messages(env, owner, listed_at);
-CREATE TABLE IF NOT EXISTS efactura_armed (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    env        TEXT NOT NULL,
-    cif        TEXT NOT NULL,
-    outcome    TEXT NOT NULL,
-    errors     TEXT NOT NULL,
-    remaining  INTEGER NOT NULL
-);
-"""
+""" + armed_table("efactura_armed")
 
 
 @dataclass(frozen=True)
@@ -104,22 +96,6 @@ class Upload:
                 "issue_date": self.issue_date, "client_id": self.client_id}
 
 
-@dataclass(frozen=True)
-class Armed:
-    """An outcome armed for the next uploads with a `cif` (`/__admin/efactura/next-outcomes`)."""
-
-    id: int
-    env: str
-    cif: str
-    outcome: str
-    errors: tuple[str, ...]
-    remaining: int
-
-    def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "env": self.env, "cif": self.cif, "outcome": self.outcome,
-                "errors": list(self.errors), "times": self.remaining}
-
-
 def has_download(upload: Upload) -> bool:
     """`ok` and `nok` have a download; "XML cu erori nepreluat de sistem" has none (§6.4)."""
     return upload.state in ("ok", "nok")
@@ -145,6 +121,7 @@ class EfacturaStore:
     def __init__(self, db: Database, sequences: Sequences) -> None:
         self.db = db
         self.sequences = sequences
+        self.armed = ArmedOutcomes(db, "efactura_armed")
 
     # -- uploads --
 
@@ -258,34 +235,3 @@ class EfacturaStore:
             params.extend(tips)
         row = self.db.query_one(sql, tuple(params))
         return 0 if row is None else int(row["n"])
-
-    # -- armed outcomes --
-
-    def arm(self, env: str, cif: str, outcome: str, errors: tuple[str, ...], times: int) -> Armed:
-        with self.db.transaction() as conn:
-            cur = conn.execute("INSERT INTO efactura_armed (env, cif, outcome, errors, remaining) "
-                               "VALUES (?, ?, ?, ?, ?)",
-                               (env, cif, outcome, json.dumps(list(errors), ensure_ascii=False), times))
-            return Armed(int(cur.lastrowid or 0), env, cif, outcome, errors, times)
-
-    def take_armed(self, env: str, cif: str) -> Armed | None:
-        """Consume one armed outcome for (env, cif), the oldest first."""
-        if self.db.query_one("SELECT 1 FROM efactura_armed LIMIT 1") is None:
-            return None  # the usual case, read without taking the write lock
-        with self.db.transaction() as conn:
-            row = conn.execute("SELECT * FROM efactura_armed WHERE env = ? AND cif = ? AND remaining > 0 "
-                               "ORDER BY id LIMIT 1", (env, cif)).fetchone()
-            if row is None:
-                return None
-            conn.execute("UPDATE efactura_armed SET remaining = remaining - 1 WHERE id = ?", (row["id"],))
-            conn.execute("DELETE FROM efactura_armed WHERE remaining <= 0")
-            return Armed(row["id"], row["env"], row["cif"], row["outcome"], tuple(json.loads(row["errors"])),
-                         row["remaining"] - 1)
-
-    def armed(self) -> list[Armed]:
-        return [Armed(r["id"], r["env"], r["cif"], r["outcome"], tuple(json.loads(r["errors"])), r["remaining"])
-                for r in self.db.query("SELECT * FROM efactura_armed ORDER BY id")]
-
-    def disarm(self) -> None:
-        with self.db.transaction() as conn:
-            conn.execute("DELETE FROM efactura_armed")

@@ -96,7 +96,7 @@ def create_etransport_admin_blueprint(etransport: Etransport) -> Blueprint:
 
     @bp.get("/next-outcomes")
     def list_armed() -> Response:
-        return jsonify([a.as_json() for a in store.armed()])
+        return jsonify([a.as_json() for a in store.armed.all()])
 
     @bp.post("/next-outcomes")
     def arm() -> tuple[Response, int]:
@@ -106,12 +106,12 @@ def create_etransport_admin_blueprint(etransport: Etransport) -> Blueprint:
         times = data.get("times", 1)
         if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= 1000:
             raise AdminInputError("times must be a whole number from 1 to 1000")
-        armed = store.arm(_env(data, "test"), _cif(data), outcome, _errors(data), times)
+        armed = store.armed.arm(_env(data, "test"), _cif(data), outcome, _errors(data), times)
         return jsonify(armed.as_json()), 201
 
     @bp.delete("/next-outcomes")
     def disarm() -> tuple[str, int]:
-        store.disarm()
+        store.armed.clear()
         return "", 204
 
     return bp

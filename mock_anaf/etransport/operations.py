@@ -87,7 +87,7 @@ class Etransport:
         """Decide the outcome now (§7.2), store it to be revealed at `ready_at`."""
         now = self.now()
         settings = self.settings.current()
-        armed = self.store.take_armed(env, request.cif)
+        armed = self.store.armed.take(env, request.cif)
         if armed is not None:
             forced = armed.errors or ((texts.FORCED_ERROR,) if armed.outcome == "nok" else ())
             outcome = rules.Outcome(STATES[armed.outcome], forced, forced)

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from mock_anaf import xml_input
 from mock_anaf.etransport import declaration as declarations
 from mock_anaf.etransport.lists import Filed
-from mock_anaf.processing import Sequences
+from mock_anaf.processing import ArmedOutcomes, Sequences, armed_table
 from foundation.sqlite import Database
 
 SCHEMA = """
@@ -43,15 +43,7 @@ CREATE INDEX IF NOT EXISTS etransport_uploads_cif ON etransport_uploads(env, cif
 CREATE INDEX IF NOT EXISTS etransport_uploads_uit ON etransport_uploads(env, uit);
 CREATE INDEX IF NOT EXISTS etransport_uploads_carrier ON etransport_uploads(env, carrier);
 CREATE UNIQUE INDEX IF NOT EXISTS etransport_issued_uits ON etransport_uploads(uit) WHERE issued = 1;
-CREATE TABLE IF NOT EXISTS etransport_armed (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
-    env        TEXT NOT NULL,
-    cif        TEXT NOT NULL,
-    outcome    TEXT NOT NULL,
-    errors     TEXT NOT NULL,
-    remaining  INTEGER NOT NULL
-);
-"""
+""" + armed_table("etransport_armed")
 
 
 @dataclass(frozen=True)
@@ -89,22 +81,6 @@ class Upload:
                 "client_id": self.client_id}
 
 
-@dataclass(frozen=True)
-class Armed:
-    """An outcome armed for the next uploads under a `cif` (`/__admin/etransport/next-outcomes`)."""
-
-    id: int
-    env: str
-    cif: str
-    outcome: str
-    errors: tuple[str, ...]
-    remaining: int
-
-    def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "env": self.env, "cif": self.cif, "outcome": self.outcome,
-                "errors": list(self.errors), "times": self.remaining}
-
-
 COLUMNS = ("idx, env, cif, version, kind, uit, issued, carrier, declarant, reference, client_id, received_at, "
            "ready_at, listed_at, state, errors, list_errors")
 
@@ -129,6 +105,7 @@ class EtransportStore:
     def __init__(self, db: Database, sequences: Sequences) -> None:
         self.db = db
         self.sequences = sequences
+        self.armed = ArmedOutcomes(db, "etransport_armed")
 
     # -- uploads --
 
@@ -202,36 +179,6 @@ class EtransportStore:
                              f"FROM etransport_uploads WHERE {where} ORDER BY idx", params)
         return [Filed(row["idx"], row["cif"], row["uit"], read_stored(bytes(row["body"]), row["version"]), row["state"],
                       tuple(json.loads(row["list_errors"])), row["ready_at"], row["listed_at"]) for row in rows]
-
-    # -- armed outcomes --
-
-    def arm(self, env: str, cif: str, outcome: str, errors: tuple[str, ...], times: int) -> Armed:
-        with self.db.transaction() as conn:
-            cur = conn.execute("INSERT INTO etransport_armed (env, cif, outcome, errors, remaining) VALUES (?, ?, ?, ?, ?)",
-                               (env, cif, outcome, _texts(errors), times))
-            return Armed(int(cur.lastrowid or 0), env, cif, outcome, errors, times)
-
-    def take_armed(self, env: str, cif: str) -> Armed | None:
-        """Consume one armed outcome for (env, cif), the oldest first."""
-        if self.db.query_one("SELECT 1 FROM etransport_armed LIMIT 1") is None:
-            return None  # the usual case, read without taking the write lock
-        with self.db.transaction() as conn:
-            row = conn.execute("SELECT * FROM etransport_armed WHERE env = ? AND cif = ? AND remaining > 0 "
-                               "ORDER BY id LIMIT 1", (env, cif)).fetchone()
-            if row is None:
-                return None
-            conn.execute("UPDATE etransport_armed SET remaining = remaining - 1 WHERE id = ?", (row["id"],))
-            conn.execute("DELETE FROM etransport_armed WHERE remaining <= 0")
-            return Armed(row["id"], row["env"], row["cif"], row["outcome"], tuple(json.loads(row["errors"])),
-                         row["remaining"] - 1)
-
-    def armed(self) -> list[Armed]:
-        return [Armed(r["id"], r["env"], r["cif"], r["outcome"], tuple(json.loads(r["errors"])), r["remaining"])
-                for r in self.db.query("SELECT * FROM etransport_armed ORDER BY id")]
-
-    def disarm(self) -> None:
-        with self.db.transaction() as conn:
-            conn.execute("DELETE FROM etransport_armed")
 
 
 def _texts(values: tuple[str, ...]) -> str:
