@@ -1,7 +1,8 @@
 """Control-plane calls shared by ANAF's APIs (SPEC-ANAF-API §6.11): run-time settings, quotas, taxpayers.
 
-`GET/PUT /__admin/api-settings`, `DELETE /__admin/api-quotas`, `GET/POST /__admin/taxpayers`. Errors are
-400 `{"error":"invalid_request","error_description":…}` as elsewhere in the control plane.
+`GET/PUT /__admin/api-settings`, `DELETE /__admin/api-quotas`, `GET/POST /__admin/taxpayers`, and for each
+API `GET/POST/DELETE /__admin/<api>/next-outcomes` with the field readers its control plane shares. Errors
+are 400 `{"error":"invalid_request","error_description":…}` as elsewhere in the control plane.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify
 
 from mock_anaf import taxpayers as taxpayer_rules
-from mock_anaf.processing import Quotas, RuntimeSettings
+from mock_anaf.processing import ArmedOutcomes, Quotas, RuntimeSettings
 from mock_anaf.taxpayers import Taxpayers
 from foundation.json_body import JsonBodyError, request_json
 
@@ -40,6 +41,67 @@ def json_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise AdminInputError("send a JSON object")
     return data
+
+
+# What the control plane calls the three outcomes of an upload (§6.11).
+OUTCOMES = ("ok", "nok", "xml_errors")
+
+
+def env_field(data: dict[str, Any], default: str | None = None) -> str:
+    """`env`: test or prod."""
+    env = data.get("env", default)
+    if env not in ("test", "prod"):
+        raise AdminInputError("env must be test or prod")
+    return env
+
+
+def cif_field(data: dict[str, Any], name: str) -> str:
+    """A CIF field (`RO` and spaces allowed) as its digits, at most 18 like ANAF's int64 reading."""
+    value = data.get(name)
+    digits = taxpayer_rules.plain_cif(value) if isinstance(value, str) else ""
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 18):
+        raise AdminInputError(f"{name} must be a CIF of digits, e.g. 12345674")
+    return digits
+
+
+def outcome_field(data: dict[str, Any]) -> str:
+    """`outcome`: ok, nok or xml_errors."""
+    outcome = data.get("outcome")
+    if outcome not in OUTCOMES:
+        raise AdminInputError("outcome must be ok, nok or xml_errors")
+    return outcome
+
+
+def errors_field(data: dict[str, Any]) -> tuple[str, ...]:
+    """`errors`: up to 100 non-empty texts, none by default."""
+    errors = data.get("errors", [])
+    if not isinstance(errors, list) or not all(isinstance(e, str) and e for e in errors) or len(errors) > 100:
+        raise AdminInputError("errors must be a list of up to 100 non-empty texts")
+    return tuple(errors)
+
+
+def add_next_outcome_routes(bp: Blueprint, path: str, armed: ArmedOutcomes) -> None:
+    """`GET/POST/DELETE {path}` on ``bp``: the outcomes armed for an API's next uploads."""
+
+    @bp.get(path)
+    def list_armed() -> Response:
+        return jsonify([a.as_json() for a in armed.all()])
+
+    @bp.post(path)
+    def arm() -> tuple[Response, int]:
+        """The next `times` uploads under this `cif` in `env` end with `outcome`, whatever their content."""
+        data = json_body()
+        outcome = outcome_field(data)
+        times = data.get("times", 1)
+        if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= 1000:
+            raise AdminInputError("times must be a whole number from 1 to 1000")
+        return jsonify(armed.arm(env_field(data, "test"), cif_field(data, "cif"), outcome, errors_field(data),
+                                 times).as_json()), 201
+
+    @bp.delete(path)
+    def disarm() -> tuple[str, int]:
+        armed.clear()
+        return "", 204
 
 
 def create_api_admin_blueprint(taxpayers: Taxpayers, quotas: Quotas, settings: RuntimeSettings) -> Blueprint:

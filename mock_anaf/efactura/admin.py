@@ -14,8 +14,9 @@ from flask import Blueprint, Response, jsonify, request
 
 from mock_anaf import anaf_time
 from mock_anaf import taxpayers as taxpayer_rules
-from mock_anaf.api_admin import AdminInputError, bad as _bad, json_body as _body
-from mock_anaf.efactura import lists, texts
+from mock_anaf.api_admin import (AdminInputError, add_next_outcome_routes, bad as _bad, cif_field, env_field,
+                                 errors_field, json_body as _body, outcome_field)
+from mock_anaf.efactura import texts
 from mock_anaf.efactura.operations import STATES, Efactura
 from mock_anaf.efactura.store import Upload
 from mock_anaf.processing import is_terminal, revealed_state
@@ -58,27 +59,6 @@ INBOX_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def _env(data: dict[str, Any], default: str | None = None) -> str:
-    env = data.get("env", default)
-    if env not in ("test", "prod"):
-        raise AdminInputError("env must be test or prod")
-    return env
-
-
-def _cif(data: dict[str, Any], name: str) -> str:
-    value = data.get(name)
-    if not isinstance(value, str) or lists.whole_number(taxpayer_rules.plain_cif(value)) is None:
-        raise AdminInputError(f"{name} must be a CIF of digits, e.g. 12345674")
-    return taxpayer_rules.plain_cif(value)
-
-
-def _errors(data: dict[str, Any]) -> tuple[str, ...]:
-    errors = data.get("errors", [])
-    if not isinstance(errors, list) or not all(isinstance(e, str) and e for e in errors) or len(errors) > 100:
-        raise AdminInputError("errors must be a list of up to 100 non-empty texts")
-    return tuple(errors)
-
-
 def _number(data: dict[str, Any], name: str, default: float, low: float, high: float) -> float:
     value = data.get(name, default)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
@@ -91,6 +71,8 @@ def create_efactura_admin_blueprint(efactura: Efactura, taxpayers: Taxpayers) ->
     """The §6.11 calls."""
     bp = Blueprint("efactura_admin", __name__, url_prefix="/__admin")
     store = efactura.store
+
+    add_next_outcome_routes(bp, "/efactura/next-outcomes", store.armed)
 
     def shown(upload: Upload) -> dict[str, Any]:
         return upload.admin_json(revealed_state(upload.state, upload.ready_at, efactura.now()))
@@ -116,10 +98,8 @@ def create_efactura_admin_blueprint(efactura: Efactura, taxpayers: Taxpayers) ->
             return _bad(f"upload {index} is already {upload.state!r}: a final state never changes", 409)
         changes: dict[str, Any] = {}
         if "outcome" in data:
-            outcome = data["outcome"]
-            if outcome not in STATES:
-                raise AdminInputError("outcome must be ok, nok or xml_errors")
-            errors = _errors(data) or ((texts.FORCED_ERROR,) if outcome == "nok" else ())
+            outcome = outcome_field(data)
+            errors = errors_field(data) or ((texts.FORCED_ERROR,) if outcome == "nok" else ())
             changes.update(state=STATES[outcome], errors=errors if outcome == "nok" else ())
         elif "errors" in data:
             raise AdminInputError("errors go with outcome nok")
@@ -129,34 +109,12 @@ def create_efactura_admin_blueprint(efactura: Efactura, taxpayers: Taxpayers) ->
         stored = store.replace_outcome(replace(upload, **changes), efactura.messages_for)
         return jsonify(shown(stored))
 
-    @bp.get("/efactura/next-outcomes")
-    def list_armed() -> Response:
-        return jsonify([a.as_json() for a in store.armed.all()])
-
-    @bp.post("/efactura/next-outcomes")
-    def arm() -> tuple[Response, int]:
-        """The next `times` uploads with this `cif` in `env` end with `outcome`, whatever their content."""
-        data = _body()
-        outcome = data.get("outcome")
-        if outcome not in STATES:
-            raise AdminInputError("outcome must be ok, nok or xml_errors")
-        times = data.get("times", 1)
-        if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= 1000:
-            raise AdminInputError("times must be a whole number from 1 to 1000")
-        armed = store.armed.arm(_env(data, "test"), _cif(data, "cif"), outcome, _errors(data), times)
-        return jsonify(armed.as_json()), 201
-
-    @bp.delete("/efactura/next-outcomes")
-    def disarm() -> tuple[str, int]:
-        store.armed.clear()
-        return "", 204
-
     @bp.post("/efactura/inbox")
     def inbox() -> tuple[Response, int]:
         """Invoices from a phantom supplier, already processed `ok`: `count` up to 2000, `ago_seconds` back-dates."""
         data = _body()
-        env = _env(data, "test")
-        seller, buyer = _cif(data, "seller"), _cif(data, "buyer")
+        env = env_field(data, "test")
+        seller, buyer = cif_field(data, "seller"), cif_field(data, "buyer")
         xml = data.get("xml")
         if xml is not None and (not isinstance(xml, str) or not xml.strip()):
             raise AdminInputError("xml must be the invoice as a text, or left out for a generated one")

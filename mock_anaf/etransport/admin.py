@@ -13,39 +13,11 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from mock_anaf import taxpayers as taxpayer_rules
-from mock_anaf.api_admin import AdminInputError, bad, json_body
+from mock_anaf.api_admin import AdminInputError, add_next_outcome_routes, bad, errors_field, json_body, outcome_field
 from mock_anaf.etransport import rules, texts
 from mock_anaf.etransport.operations import STATES, Etransport
 from mock_anaf.etransport.store import Upload
 from mock_anaf.processing import is_terminal, revealed_state
-
-
-def _env(data: dict[str, Any], default: str | None = None) -> str:
-    env = data.get("env", default)
-    if env not in ("test", "prod"):
-        raise AdminInputError("env must be test or prod")
-    return env
-
-
-def _cif(data: dict[str, Any]) -> str:
-    value = data.get("cif")
-    if not isinstance(value, str) or rules.whole_number(taxpayer_rules.plain_cif(value)) is None:
-        raise AdminInputError("cif must be a CIF of digits, e.g. 12345674")
-    return taxpayer_rules.plain_cif(value)
-
-
-def _outcome(data: dict[str, Any]) -> str:
-    outcome = data.get("outcome")
-    if outcome not in STATES:
-        raise AdminInputError("outcome must be ok, nok or xml_errors")
-    return outcome
-
-
-def _errors(data: dict[str, Any]) -> tuple[str, ...]:
-    errors = data.get("errors", [])
-    if not isinstance(errors, list) or not all(isinstance(e, str) and e for e in errors) or len(errors) > 100:
-        raise AdminInputError("errors must be a list of up to 100 non-empty texts")
-    return tuple(errors)
 
 
 def _seconds(data: dict[str, Any], name: str) -> float:
@@ -60,6 +32,8 @@ def create_etransport_admin_blueprint(etransport: Etransport) -> Blueprint:
     """The §7.6 calls."""
     bp = Blueprint("etransport_admin", __name__, url_prefix="/__admin/etransport")
     store = etransport.store
+
+    add_next_outcome_routes(bp, "/next-outcomes", store.armed)
 
     def shown(upload: Upload) -> dict[str, Any]:
         return upload.admin_json(revealed_state(upload.state, upload.ready_at, etransport.now()))
@@ -84,8 +58,8 @@ def create_etransport_admin_blueprint(etransport: Etransport) -> Blueprint:
             return bad(f"upload {index} is already {upload.state!r}: a final state never changes", 409)
         changes: dict[str, Any] = {}
         if "outcome" in data:
-            outcome = _outcome(data)
-            errors = (_errors(data) or (texts.FORCED_ERROR,)) if outcome == "nok" else ()
+            outcome = outcome_field(data)
+            errors = (errors_field(data) or (texts.FORCED_ERROR,)) if outcome == "nok" else ()
             changes.update(state=STATES[outcome], errors=errors, list_errors=errors)
         elif "errors" in data:
             raise AdminInputError("errors go with outcome nok")
@@ -93,25 +67,5 @@ def create_etransport_admin_blueprint(etransport: Etransport) -> Blueprint:
             ready_at = now + _seconds(data, "ready_in")
             changes.update(ready_at=ready_at, listed_at=ready_at + (upload.listed_at - upload.ready_at))
         return jsonify(shown(store.replace_outcome(replace(upload, **changes))))
-
-    @bp.get("/next-outcomes")
-    def list_armed() -> Response:
-        return jsonify([a.as_json() for a in store.armed.all()])
-
-    @bp.post("/next-outcomes")
-    def arm() -> tuple[Response, int]:
-        """The next `times` uploads under this `cif` in `env` end with `outcome`, whatever their content."""
-        data = json_body()
-        outcome = _outcome(data)
-        times = data.get("times", 1)
-        if isinstance(times, bool) or not isinstance(times, int) or not 1 <= times <= 1000:
-            raise AdminInputError("times must be a whole number from 1 to 1000")
-        armed = store.armed.arm(_env(data, "test"), _cif(data), outcome, _errors(data), times)
-        return jsonify(armed.as_json()), 201
-
-    @bp.delete("/next-outcomes")
-    def disarm() -> tuple[str, int]:
-        store.armed.clear()
-        return "", 204
 
     return bp
