@@ -2,37 +2,23 @@
 from __future__ import annotations
 
 import time
-from typing import Callable
 
 from flask import Blueprint, Response, request
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from foundation import anaf
 from foundation import journal
-from foundation.faults import Fault, FaultInjector
+from foundation.faults import FaultInjector
 from mock_anaf import anaf_time
-from mock_anaf.api_faults import fault_answer
+from mock_anaf.api_requests import Admission, read_body
 from mock_anaf.efactura import answers, archive, lists, pdf, rules, texts, validare as validare_rules
 from mock_anaf.efactura.answers import Answer, json_answer
 from mock_anaf.efactura.operations import Efactura, UploadRequest
-from mock_anaf.gateway import Caller, Gateway
+from mock_anaf.gateway import Gateway
 
 ROLE = anaf.EFACTURA.role
 PREFIX = f"/<any({', '.join(anaf.ENVIRONMENTS)}):env>/{anaf.EFACTURA.api_root}"
 FAULT_ENDPOINTS = ("efactura_upload", "efactura_stare", "efactura_lista", "efactura_lista_paginatie",
                    "efactura_descarcare")
-
-
-def read_body(limit: int = rules.MAX_BODY) -> tuple[bytes, bool]:
-    """The upload's bytes and whether it was over ``limit`` (then not read); only these routes allow that size."""
-    if request.content_length is not None and request.content_length > limit:
-        return b"", True
-    request.max_content_length = limit + 1
-    try:
-        data = request.get_data(cache=True)
-    except RequestEntityTooLarge:
-        return b"", True
-    return data, len(data) > limit
 
 
 def to_response(answer: Answer) -> Response:
@@ -47,13 +33,7 @@ def create_efactura_blueprint(efactura: Efactura, gateway: Gateway, faults: Faul
     """The six operations under both environments."""
     bp = Blueprint("efactura", __name__, url_prefix="")
 
-    def admit(endpoint: str, own_error: Callable[[str], Response]) -> tuple[Caller, Fault | None, Response | None]:
-        """Gateway, then an armed fault: the caller, the fault, and the answer that replaces the operation."""
-        journal.note(grant_type=None)  # an upload sent as a form (curl -d) is not parsed for the journal
-        caller = gateway.admit(request.headers.get("Authorization"), ROLE)
-        fault = faults.take(endpoint)
-        answer = None if fault is None else fault_answer(fault, own_error, anaf_time.spring_timestamp(efactura.now()))
-        return caller, fault, answer
+    admit = Admission(gateway, faults, ROLE, efactura.now)
 
     def upload_error(text: str) -> Response:
         body = answers.upload_refused(anaf_time.minute_stamp(efactura.now()), text)
@@ -72,7 +52,7 @@ def create_efactura_blueprint(efactura: Efactura, gateway: Gateway, faults: Faul
         caller, fault, replaced = admit("efactura_upload", upload_error)
         if replaced is not None:
             return replaced
-        body, too_big = read_body()
+        body, too_big = read_body(rules.MAX_BODY)
         answer = efactura.upload(env, caller, UploadRequest(request.args, body, too_big, b2c))
         if fault is not None and fault.error == "slow_after_commit":
             time.sleep(fault.seconds)  # stored and indexed already: a client that times out leaves an index behind
