@@ -7,7 +7,6 @@ and the scope: never the token, the body or the query string. Answers are read b
 """
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -29,6 +28,7 @@ from mock_sbs.anaf_answers import (
     read_status,
     read_upload,
 )
+from mock_sbs.anaf_client import ThreadSessions
 from mock_sbs.errors import AnafError
 
 
@@ -90,7 +90,7 @@ class HttpAnafApi:
     def __init__(self, journal: Journal, timeout: float = 10.0) -> None:
         self.journal = journal
         self.timeout = timeout
-        self._local = threading.local()
+        self._sessions = ThreadSessions()
 
     def upload_invoice(self, bearer: Bearer, upload: InvoiceUpload, xml: bytes) -> str:
         """SPEC-ANAF-API §6.3: the raw XML as the body."""
@@ -127,10 +127,7 @@ class HttpAnafApi:
 
     def _send(self, bearer: Bearer, method: str, operation: str, path: str, *,
               headers: dict[str, str] | None = None, **kwargs: Any) -> Answer:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = self._local.session = requests.Session()
-            session.trust_env = False  # mock ANAF is at a configured address: no proxies or netrc per call
+        session = self._sessions.get()
         url = f"{bearer.base_url}/{path}"
         sent = {**(headers or {}), "Authorization": f"Bearer {bearer.access_token}"}
         started = time.perf_counter()

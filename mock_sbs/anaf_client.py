@@ -26,6 +26,21 @@ PORTAL_APPS_PATH = "/portal/api/apps"
 DEFAULT_REFRESH_LIFETIME = 365 * 24 * 3600
 
 
+class ThreadSessions:
+    """One keep-alive requests session per thread, for SBS's calls to (mock) ANAF."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def get(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            # Mock ANAF is at a configured address: no proxy or netrc lookups from the environment per call.
+            session.trust_env = False
+        return session
+
+
 @dataclass(frozen=True)
 class TokenGrant:
     """What ANAF's token endpoint gave: tokens and how long they live, in seconds from now."""
@@ -72,7 +87,7 @@ class HttpAnafGateway:
         self.api_url = api_url.rstrip("/")
         self.journal = journal
         self.timeout = timeout
-        self._local = threading.local()
+        self._sessions = ThreadSessions()
 
     def exchange_code(self, client: ClientSecret, code: str, redirect_uri: str) -> TokenGrant:
         """RFC 6749 §4.1.3 at ANAF: the code, the same redirect_uri, the client in HTTP Basic."""
@@ -123,11 +138,7 @@ class HttpAnafGateway:
 
     def _call(self, method: str, url: str, client_id: str | None = None, grant_type: str | None = None,
               **kwargs: Any) -> requests.Response:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = self._local.session = requests.Session()
-            # Mock ANAF is at a configured address: no proxy or netrc lookups from the environment per call.
-            session.trust_env = False
+        session = self._sessions.get()
         started = time.perf_counter()
         try:
             response = session.request(method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
