@@ -214,12 +214,8 @@ class EfacturaStore:
     def messages(self, env: str, owner: str, since: float, until: float, tips: tuple[str, ...] | None,
                  limit: int | None = None, offset: int = 0) -> list[sqlite3.Row]:
         """Messages of ``owner`` with `data_creare` in [since, until], newest first, then the higher id."""
-        sql = ("SELECT download_id, owner, idx, detalii, tip, listed_at FROM efactura_messages "
-               "WHERE env = ? AND owner = ? AND listed_at >= ? AND listed_at <= ?")
-        params: list[Any] = [env, owner, since, until]
-        if tips is not None:
-            sql += f" AND tip IN ({', '.join('?' for _ in tips)})"
-            params.extend(tips)
+        where, params = _messages_where(env, owner, since, until, tips)
+        sql = f"SELECT download_id, owner, idx, detalii, tip, listed_at FROM efactura_messages WHERE {where}"
         sql += " ORDER BY listed_at DESC, CAST(download_id AS INTEGER) DESC"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
@@ -227,11 +223,17 @@ class EfacturaStore:
         return self.db.query(sql, tuple(params))
 
     def count_messages(self, env: str, owner: str, since: float, until: float, tips: tuple[str, ...] | None) -> int:
-        sql = ("SELECT COUNT(*) AS n FROM efactura_messages "
-               "WHERE env = ? AND owner = ? AND listed_at >= ? AND listed_at <= ?")
-        params: list[Any] = [env, owner, since, until]
-        if tips is not None:
-            sql += f" AND tip IN ({', '.join('?' for _ in tips)})"
-            params.extend(tips)
-        row = self.db.query_one(sql, tuple(params))
+        where, params = _messages_where(env, owner, since, until, tips)
+        row = self.db.query_one(f"SELECT COUNT(*) AS n FROM efactura_messages WHERE {where}", tuple(params))
         return 0 if row is None else int(row["n"])
+
+
+def _messages_where(env: str, owner: str, since: float, until: float,
+                    tips: tuple[str, ...] | None) -> tuple[str, list[Any]]:
+    """The WHERE clause (and its parameters) of ``owner``'s messages listed in [since, until], of ``tips`` if given."""
+    where = "env = ? AND owner = ? AND listed_at >= ? AND listed_at <= ?"
+    params: list[Any] = [env, owner, since, until]
+    if tips is not None:
+        where += f" AND tip IN ({', '.join('?' for _ in tips)})"
+        params.extend(tips)
+    return where, params
