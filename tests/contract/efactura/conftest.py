@@ -5,7 +5,7 @@ import base64
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -123,8 +123,10 @@ class Api:
         return self.client.get("/__admin/requests").get_json()
 
 
-@pytest.fixture(scope="session")
-def efactura_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+ApiT = TypeVar("ApiT", bound=Api)
+
+
+def session_anaf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One mock ANAF for the session, processing revealed at once (each test resets it)."""
     key = str(Path(tmp_path_factory.mktemp("anaf-key")) / "anaf-signing-key.pem")
     app = create_app(Config(signing_key_file=key, api_processing_seconds=0))
@@ -132,13 +134,24 @@ def efactura_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app.extensions["sandbox.shutdown"]()
 
 
+def enrolled(app: Flask, kind: type[ApiT]) -> ApiT:
+    """Mock ANAF in its fresh state with one app enrolled in both services."""
+    assert app.test_client().post("/__admin/reset").status_code == 200
+    handle = kind(app, app.test_client())
+    handle.client_id, handle.client_secret = handle.register(["EFACTURA", "ETRANSPORT"])
+    return handle
+
+
+@pytest.fixture(scope="session")
+def efactura_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One mock ANAF for the session, processing revealed at once (each test resets it)."""
+    yield from session_anaf(tmp_path_factory)
+
+
 @pytest.fixture()
 def api(efactura_app: Flask) -> Api:
     """Mock ANAF in its fresh state with one app enrolled in both services."""
-    assert efactura_app.test_client().post("/__admin/reset").status_code == 200
-    handle = Api(efactura_app, efactura_app.test_client())
-    handle.client_id, handle.client_secret = handle.register(["EFACTURA", "ETRANSPORT"])
-    return handle
+    return enrolled(efactura_app, Api)
 
 
 def json_of(answer: Any) -> Any:

@@ -14,9 +14,8 @@ from typing import Any, Iterator
 import pytest
 from flask import Flask
 
-from mock_anaf import anaf_time, create_app
-from mock_anaf.config import Config
-from tests.contract.efactura.conftest import ION, MARIA, NOBODY, Api
+from mock_anaf import anaf_time
+from tests.contract.efactura.conftest import ION, MARIA, NOBODY, Api, enrolled, session_anaf
 
 __all__ = ["ION", "MARIA", "NOBODY", "EtApi", "fixture", "golden", "notification", "declaration", "UIT_PATTERN"]
 
@@ -100,19 +99,13 @@ class EtApi(Api):
 @pytest.fixture(scope="session")
 def etransport_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One mock ANAF for the session, processing revealed at once (each test resets it)."""
-    key = str(Path(tmp_path_factory.mktemp("anaf-key")) / "anaf-signing-key.pem")
-    app = create_app(Config(signing_key_file=key, api_processing_seconds=0))
-    yield app
-    app.extensions["sandbox.shutdown"]()
+    yield from session_anaf(tmp_path_factory)
 
 
 @pytest.fixture()
 def et(etransport_app: Flask) -> EtApi:
     """Mock ANAF in its fresh state with one app enrolled in both services."""
-    assert etransport_app.test_client().post("/__admin/reset").status_code == 200
-    handle = EtApi(etransport_app, etransport_app.test_client())
-    handle.client_id, handle.client_secret = handle.register(["EFACTURA", "ETRANSPORT"])
-    return handle
+    return enrolled(etransport_app, EtApi)
 
 
 def assert_errors(answer: dict[str, Any], message: str) -> None:
