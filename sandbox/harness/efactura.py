@@ -16,6 +16,7 @@ import requests
 
 from foundation import anaf
 from sandbox.harness.anaf import HarnessError, _check
+from sandbox.harness.api_handle import ApiHandle
 
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 
@@ -67,16 +68,11 @@ class Download:
         verify(self.content, self.signature, certificate_pem)
 
 
-class Efactura:
+class Efactura(ApiHandle):
     """e-Factura with one bearer token in one environment, plus the e-Factura control plane."""
 
-    def __init__(self, session: requests.Session, api_url: str, admin_url: str, access_token: str,
-                 env: str = "test") -> None:
-        self.session = session
-        self.base = api_url.rstrip("/") + anaf.EFACTURA.api_prefix(env)
-        self.admin = admin_url.rstrip("/") + "/__admin"
-        self.env = env
-        self.headers = {"Authorization": f"Bearer {access_token}"}
+    SERVICE = anaf.EFACTURA
+    ADMIN = "efactura"
 
     # -- the API --
 
@@ -104,9 +100,7 @@ class Efactura:
 
     def finish(self, index: str) -> Status:
         """Reveal the upload's outcome now (control plane `ready_in: 0`), then read its status."""
-        answer = self.session.post(f"{self.admin}/efactura/uploads/{index}", json={"ready_in": 0}, timeout=10)
-        if answer.status_code not in (200, 409):  # 409: already final, nothing to hurry
-            raise HarnessError(f"could not finish upload {index}: HTTP {answer.status_code} {answer.text[:300]}")
+        self._reveal_now(index)
         return self.status(index)
 
     def messages(self, cif: str, days: int = 1, filtru: str | None = None) -> dict[str, Any]:
@@ -145,29 +139,6 @@ class Efactura:
         if answer.status_code != 200:
             raise HarnessError(f"could not read the signing certificate: HTTP {answer.status_code}")
         return answer.text
-
-    def uploads(self, cif: str | None = None) -> list[dict[str, Any]]:
-        params = {"env": self.env, **({"cif": cif} if cif else {})}
-        return _check(self.session.get(f"{self.admin}/efactura/uploads", params=params, timeout=10), "list uploads")
-
-    def force(self, index: str, outcome: str | None = None, errors: list[str] | None = None,
-              ready_in: float | None = None) -> dict[str, Any]:
-        """Force a pending upload's outcome (`ok`, `nok`, `xml_errors`) and/or when it is revealed."""
-        body: dict[str, Any] = {"env": self.env}
-        if outcome is not None:
-            body["outcome"] = outcome
-        if errors is not None:
-            body["errors"] = errors
-        if ready_in is not None:
-            body["ready_in"] = ready_in
-        return _check(self.session.post(f"{self.admin}/efactura/uploads/{index}", json=body, timeout=10),
-                      f"force upload {index}")
-
-    def arm_next(self, cif: str, outcome: str, errors: list[str] | None = None, times: int = 1) -> dict[str, Any]:
-        """The next ``times`` uploads with ``cif`` end with ``outcome``, whatever they contain."""
-        body = {"env": self.env, "cif": cif, "outcome": outcome, "errors": errors or [], "times": times}
-        return _check(self.session.post(f"{self.admin}/efactura/next-outcomes", json=body, timeout=10),
-                      "arm the next outcomes")
 
     def inbox(self, seller: str, buyer: str, xml: str | None = None, count: int = 1,
               ago_seconds: float = 0) -> list[dict[str, Any]]:

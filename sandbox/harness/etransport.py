@@ -12,7 +12,8 @@ from typing import Any
 import requests
 
 from foundation import anaf
-from sandbox.harness.anaf import HarnessError, _check
+from sandbox.harness.anaf import HarnessError
+from sandbox.harness.api_handle import ApiHandle
 
 
 def _json(answer: requests.Response, what: str) -> Any:
@@ -48,16 +49,11 @@ class DeclarationStatus:
     body: Any
 
 
-class Etransport:
+class Etransport(ApiHandle):
     """e-Transport with one bearer token in one environment, plus the e-Transport control plane."""
 
-    def __init__(self, session: requests.Session, api_url: str, admin_url: str, access_token: str,
-                 env: str = "test") -> None:
-        self.session = session
-        self.base = api_url.rstrip("/") + anaf.ETRANSPORT.api_prefix(env)
-        self.admin = admin_url.rstrip("/") + "/__admin"
-        self.env = env
-        self.headers = {"Authorization": f"Bearer {access_token}"}
+    SERVICE = anaf.ETRANSPORT
+    ADMIN = "etransport"
 
     # -- the API --
 
@@ -84,9 +80,7 @@ class Etransport:
 
     def finish(self, index: int | str) -> DeclarationStatus:
         """Reveal the upload's outcome now (control plane `ready_in: 0`), then read its state."""
-        answer = self.session.post(f"{self.admin}/etransport/uploads/{index}", json={"ready_in": 0}, timeout=10)
-        if answer.status_code not in (200, 409):  # 409: already final, nothing to hurry
-            raise HarnessError(f"could not finish upload {index}: HTTP {answer.status_code} {answer.text[:300]}")
+        self._reveal_now(index)
         return self.status(index)
 
     def declarations(self, cif: str, days: int = 1) -> dict[str, Any]:
@@ -102,24 +96,3 @@ class Etransport:
         answer = self.session.get(f"{self.base}/{anaf.ETRANSPORT_INFO}", params=params, headers=self.headers,
                                   timeout=10)
         return _json(answer, "look up a carrier's UITs")
-
-    # -- the control plane --
-
-    def uploads(self, cif: str | None = None) -> list[dict[str, Any]]:
-        params = {"env": self.env, **({"cif": cif} if cif else {})}
-        return _check(self.session.get(f"{self.admin}/etransport/uploads", params=params, timeout=10), "list uploads")
-
-    def force(self, index: int | str, outcome: str | None = None, errors: list[str] | None = None,
-              ready_in: float | None = None) -> dict[str, Any]:
-        """Force a pending upload's outcome (`ok`, `nok`, `xml_errors`) and/or when it is revealed."""
-        body: dict[str, Any] = {"env": self.env}
-        body.update({k: v for k, v in (("outcome", outcome), ("errors", errors), ("ready_in", ready_in))
-                     if v is not None})
-        return _check(self.session.post(f"{self.admin}/etransport/uploads/{index}", json=body, timeout=10),
-                      f"force upload {index}")
-
-    def arm_next(self, cif: str, outcome: str, errors: list[str] | None = None, times: int = 1) -> dict[str, Any]:
-        """The next ``times`` uploads under ``cif`` end with ``outcome``, whatever they contain."""
-        body = {"env": self.env, "cif": cif, "outcome": outcome, "errors": errors or [], "times": times}
-        return _check(self.session.post(f"{self.admin}/etransport/next-outcomes", json=body, timeout=10),
-                      "arm the next outcomes")
