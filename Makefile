@@ -17,9 +17,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/anaf-sandbox up $(ARGS)
 
-## Run the whole test suite (extra flags: make test PYTEST_ARGS="-k rule").
+## Run the whole test suite on two worker processes (make test PYTEST_WORKERS=0 runs it in one; extra flags:
+## make test PYTEST_ARGS="-k rule").
+PYTEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## Print the benchmark table.
 bench: $(STAMP)
