@@ -6,6 +6,7 @@ are 400 `{"error":"invalid_request","error_description":…}` as elsewhere in th
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
@@ -62,6 +63,19 @@ def cif_field(data: dict[str, Any], name: str) -> str:
     if not (digits.isascii() and digits.isdigit() and len(digits) <= 18):
         raise AdminInputError(f"{name} must be a CIF of digits, e.g. 12345674")
     return digits
+
+
+def number_field(data: dict[str, Any], name: str, default: float, low: float, high: float) -> float:
+    """A finite JSON number from ``low`` to ``high`` (``default`` when absent); booleans are not numbers."""
+    value = data.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or not low <= value <= high:
+        raise AdminInputError(f"{name} must be a number from {_plain(low)} to {_plain(high)}")
+    return float(value)
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
 
 
 def outcome_field(data: dict[str, Any]) -> str:

@@ -6,7 +6,6 @@
 """
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from typing import Any
 
@@ -15,7 +14,7 @@ from flask import Blueprint, Response, jsonify, request
 from mock_anaf import anaf_time
 from mock_anaf import taxpayers as taxpayer_rules
 from mock_anaf.api_admin import (AdminInputError, add_next_outcome_routes, bad as _bad, cif_field, env_field,
-                                 errors_field, json_body as _body, outcome_field)
+                                 errors_field, json_body as _body, number_field, outcome_field)
 from mock_anaf.efactura import texts
 from mock_anaf.efactura.operations import STATES, Efactura
 from mock_anaf.efactura.store import Upload
@@ -59,14 +58,6 @@ INBOX_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def _number(data: dict[str, Any], name: str, default: float, low: float, high: float) -> float:
-    value = data.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or not low <= value <= high:
-        raise AdminInputError(f"{name} must be a number from {low:g} to {high:g}")
-    return float(value)
-
-
 def create_efactura_admin_blueprint(efactura: Efactura, taxpayers: Taxpayers) -> Blueprint:
     """The §6.11 calls."""
     bp = Blueprint("efactura_admin", __name__, url_prefix="/__admin")
@@ -104,7 +95,7 @@ def create_efactura_admin_blueprint(efactura: Efactura, taxpayers: Taxpayers) ->
         elif "errors" in data:
             raise AdminInputError("errors go with outcome nok")
         if "ready_in" in data:
-            ready_at = now + _number(data, "ready_in", 0, 0, 365 * 86_400)
+            ready_at = now + number_field(data, "ready_in", 0, 0, 365 * 86_400)
             changes.update(ready_at=ready_at, listed_at=ready_at + (upload.listed_at - upload.ready_at))
         stored = store.replace_outcome(replace(upload, **changes), efactura.messages_for)
         return jsonify(shown(stored))
@@ -118,8 +109,8 @@ def create_efactura_admin_blueprint(efactura: Efactura, taxpayers: Taxpayers) ->
         xml = data.get("xml")
         if xml is not None and (not isinstance(xml, str) or not xml.strip()):
             raise AdminInputError("xml must be the invoice as a text, or left out for a generated one")
-        count = int(_number(data, "count", 1, 1, MAX_INBOX))
-        ago = _number(data, "ago_seconds", 0, 0, 365 * 86_400)
+        count = int(number_field(data, "count", 1, 1, MAX_INBOX))
+        ago = number_field(data, "ago_seconds", 0, 0, 365 * 86_400)
         at = efactura.now() - ago
         names = {cif: (t.name if (t := taxpayers.get(cif)) else f"Furnizor {cif} SRL") for cif in (seller, buyer)}
         uploads = []

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from mock_anaf.anaf_numbers import whole_number
 from mock_anaf.anaf_time import dashed, minute_stamp
 from mock_anaf.efactura import texts
 
@@ -22,13 +23,6 @@ FILTERS = {  # [V: PDF-EF, SW-EF]
     "P": (texts.TIP_RECEIVED,),
     "R": (texts.TIP_RASP,),
 }
-
-
-def whole_number(value: str) -> int | None:
-    """An ASCII digit string as an int (at most 18 digits, so it fits ANAF's int64), else None."""
-    if not value or len(value) > 18 or not value.isascii() or not value.isdigit():
-        return None
-    return int(value)
 
 
 # -- listaMesajeFactura ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from mock_anaf import anaf_time
+from mock_anaf import anaf_numbers, anaf_time
 from mock_anaf.efactura import answers, archive, lists, rules, texts
 from mock_anaf.efactura.answers import XML, ZIP, Answer, json_answer
 from mock_anaf.efactura.store import EfacturaStore, Message, Upload
@@ -81,7 +81,7 @@ class Efactura:
         """Rows 3–12 of §6.3: the first failing check's text, or None."""
         if standard not in rules.STANDARDS:
             return texts.STANDARD_VALUES
-        if lists.whole_number(cif) is None:
+        if anaf_numbers.whole_number(cif) is None:
             return texts.CIF_NOT_NUMBER.format(cif=cif)
         for name, text in (("extern", texts.EXTERN_VALUE), ("autofactura", texts.AUTOFACTURA_VALUE),
                            ("executare", texts.EXECUTARE_VALUE)):
@@ -149,7 +149,7 @@ class Efactura:
 
     def _decide_rasp(self, env: str, cif: str, target: str) -> rules.Decision:
         """B3 (§6.5): a buyer's message must answer an `ok` invoice of this env where `cif` is a party."""
-        invoice = self.store.upload(env, target) if lists.whole_number(target) is not None else None
+        invoice = self.store.upload(env, target) if anaf_numbers.whole_number(target) is not None else None
         if invoice is None or invoice.state != texts.STATE_OK or cif not in (invoice.seller, invoice.buyer):
             return rules.Decision("nok", (texts.RULE_RASP_TARGET.format(index=target, cif=cif),))
         return rules.Decision("ok")
@@ -184,7 +184,7 @@ class Efactura:
                       {**notes, "cif": upload.cif, "outcome": state, "download_id": download_id})
 
     def _stare_problem(self, env: str, caller: Caller, value: str) -> tuple[str | None, Upload | None]:
-        if lists.whole_number(value) is None:
+        if anaf_numbers.whole_number(value) is None:
             return texts.ID_INCARCARE_NOT_INTEGER.format(value=value), None
         if not caller.cifs:
             return texts.STARE_NO_CIF, None
@@ -284,7 +284,7 @@ class Efactura:
                       headers)
 
     def _download_problem(self, env: str, caller: Caller, value: str) -> tuple[str | None, Upload | None]:
-        if lists.whole_number(value) is None:
+        if anaf_numbers.whole_number(value) is None:
             return texts.ID_NOT_INTEGER.format(value=value), None
         download_id = str(int(value))
         now = self.now()

@@ -6,26 +6,19 @@ as e-Factura's (§6.11). Errors are 400 `{"error":"invalid_request","error_descr
 """
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from mock_anaf import anaf_numbers
 from mock_anaf import taxpayers as taxpayer_rules
-from mock_anaf.api_admin import AdminInputError, add_next_outcome_routes, bad, errors_field, json_body, outcome_field
-from mock_anaf.etransport import rules, texts
+from mock_anaf.api_admin import (AdminInputError, add_next_outcome_routes, bad, errors_field, json_body, number_field,
+                                 outcome_field)
+from mock_anaf.etransport import texts
 from mock_anaf.etransport.operations import STATES, Etransport
 from mock_anaf.etransport.store import Upload
 from mock_anaf.processing import is_terminal, revealed_state
-
-
-def _seconds(data: dict[str, Any], name: str) -> float:
-    value = data[name]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or not 0 <= value <= 365 * 86_400:
-        raise AdminInputError(f"{name} must be a number of seconds from 0 to 31536000")
-    return float(value)
 
 
 def create_etransport_admin_blueprint(etransport: Etransport) -> Blueprint:
@@ -49,7 +42,7 @@ def create_etransport_admin_blueprint(etransport: Etransport) -> Blueprint:
     def force_upload(index: str) -> Response | tuple[Response, int]:
         """Force an upload's outcome and/or when it is revealed; 409 once its state is final."""
         data = json_body()
-        number = rules.whole_number(index)
+        number = anaf_numbers.whole_number(index)
         upload = None if number is None else store.find(number, request.args.get("env") or data.get("env"))
         if upload is None:
             return bad(f"no e-Transport upload with index {index[:20]}", 404)
@@ -64,7 +57,7 @@ def create_etransport_admin_blueprint(etransport: Etransport) -> Blueprint:
         elif "errors" in data:
             raise AdminInputError("errors go with outcome nok")
         if "ready_in" in data:
-            ready_at = now + _seconds(data, "ready_in")
+            ready_at = now + number_field(data, "ready_in", 0, 0, 365 * 86_400)
             changes.update(ready_at=ready_at, listed_at=ready_at + (upload.listed_at - upload.ready_at))
         return jsonify(shown(store.replace_outcome(replace(upload, **changes))))
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
-from mock_anaf import anaf_time
+from mock_anaf import anaf_numbers, anaf_time
 from mock_anaf.etransport import rules
 from mock_anaf.etransport.declaration import Declaration, Place, Transport
 
@@ -205,7 +205,7 @@ def place(where: Place | None) -> dict[str, str] | None:
 
 def number(value: str) -> int | str:
     """A CIF as a JSON number, as `cod_decl` comes [I: EGO int64]; kept as text when it is not digits."""
-    return int(value) if rules.is_number(value) else value
+    return int(value) if anaf_numbers.is_number(value) else value
 
 
 def amount(value: Decimal | None) -> int | float | None:

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from mock_anaf import anaf_time
+from mock_anaf import anaf_numbers, anaf_time
 from mock_anaf.etransport import answers, lists, rules, texts
 from mock_anaf.etransport.answers import Answer
 from mock_anaf.etransport.declaration import Declaration
@@ -116,7 +116,7 @@ class Etransport:
     def stare(self, env: str, caller: Caller, value: str) -> Answer:
         """The state of an upload, or why it cannot be told."""
         notes: dict[str, Any] = {"env": env, "index": value[:20]}
-        index = rules.whole_number(value)
+        index = anaf_numbers.whole_number(value)
         if index is None:
             return self.errors(texts.id_not_an_integer(value), **notes, outcome="error")
         if not caller.cifs:
@@ -144,7 +144,7 @@ class Etransport:
         if zile is None:
             return self.errors(texts.zile_not_an_integer(zile_value), **notes, outcome="error")
         problem = (texts.ZILE_RANGE if not 1 <= zile <= 60 else None) or (
-            None if rules.is_number(cif) else texts.cif_not_a_number(cif)) or rules.rights_refusal(caller.cifs, cif)
+            None if anaf_numbers.is_number(cif) else texts.cif_not_a_number(cif)) or rules.rights_refusal(caller.cifs, cif)
         if problem is not None:
             return self.errors(problem, **notes, outcome="error")
         allowed, limit = self._quota(env, "et_lista", cif)
@@ -167,8 +167,8 @@ class Etransport:
             return Answer(400, body, {"env": env, "outcome": "bad_request"})
         notes = {"env": env, "cif": cui_op[:20]}
         cui_decl = params.get("cui_decl") or None
-        problem = (None if rules.is_number(cui_op) else texts.cui_op_not_a_number(cui_op)) or (
-            texts.cui_decl_not_a_number(cui_decl) if cui_decl is not None and not rules.is_number(cui_decl) else None
+        problem = (None if anaf_numbers.is_number(cui_op) else texts.cui_op_not_a_number(cui_op)) or (
+            texts.cui_decl_not_a_number(cui_decl) if cui_decl is not None and not anaf_numbers.is_number(cui_decl) else None
         ) or rules.rights_refusal(caller.cifs, cui_op)
         if problem is not None:
             return self.info_error(problem, **notes, outcome="error")

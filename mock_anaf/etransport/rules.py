@@ -13,6 +13,7 @@ from lxml import etree
 
 from foundation import anaf
 from mock_anaf import xml_input
+from mock_anaf.anaf_numbers import is_number
 from mock_anaf.anaf_time import BUCHAREST
 from mock_anaf.etransport import texts
 from mock_anaf.etransport.declaration import Declaration, read
@@ -65,16 +66,6 @@ def rights_refusal(caller_cifs: Collection[str], cif: str, no_cif_text: str = te
     if cif not in caller_cifs:
         return texts.no_right(cif)
     return None
-
-
-def is_number(value: str) -> bool:
-    """ASCII digits only, at least one: `RO123` and `١٢٣` are not numbers to ANAF's Java."""
-    return value.isascii() and value.isdigit()
-
-
-def whole_number(value: str) -> int | None:
-    """An upload index as ANAF's Java reads it: ASCII digits that fit an int64 (18 digits here), else None."""
-    return int(value) if is_number(value) and len(value) <= 18 else None
 
 
 def java_int(value: str) -> int | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mock_anaf import anaf_numbers
 from mock_anaf.etransport import rules
 from mock_anaf.etransport.declaration import Declaration
 
@@ -26,7 +27,7 @@ NOW = datetime(2025, 3, 10, 10, 15, tzinfo=rules.BUCHAREST)
      pytest.param("1" * 19, None, id="over-int64"), pytest.param("٣", None, id="non-ascii")],
 )
 def test_whole_number(value: str, number: int | None) -> None:
-    assert rules.whole_number(value) == number
+    assert anaf_numbers.whole_number(value) == number
 
 
 @pytest.mark.parametrize(
