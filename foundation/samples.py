@@ -111,13 +111,16 @@ def _party(name: str, tin: str, street: str, city: str | None, county: str) -> s
                          county=escape(county))
 
 
-def sample_invoice(seller_tin: str, number: str, issued: date, seller_name: str = "Exemplu Soft SRL") -> str:
-    """A domestic B2B invoice from ``seller_tin`` to Client Exemplu SRL that mock ANAF processes to `ok`."""
+def sample_invoice(seller_tin: str, number: str, issued: date, seller_name: str = "Exemplu Soft SRL",
+                   buyer_tin: str = BUYER_TIN, buyer_name: str = "Client Exemplu SRL",
+                   note: str = "Factura de test trimisa prin SBS din sandbox") -> str:
+    """A domestic B2B invoice from ``seller_tin`` to ``buyer_tin`` (Client Exemplu SRL unless named) that mock ANAF
+    processes to `ok` when the seller is in its taxpayer registry."""
     return _INVOICE.format(
         number=escape(number), issued=issued.isoformat(), due=(issued + timedelta(days=30)).isoformat(),
-        note="Factura de test trimisa prin SBS din sandbox",
+        note=escape(note),
         seller=_party(seller_name, seller_tin, "Str. Exemplului nr. 10", "SECTOR1", "RO-B"),
-        buyer=_party("Client Exemplu SRL", BUYER_TIN, "Str. Clientului nr. 5", "Cluj-Napoca", "RO-CJ"))
+        buyer=_party(buyer_name, buyer_tin, "Str. Clientului nr. 5", "Cluj-Napoca", "RO-CJ"))
 
 
 def broken_invoice(seller_tin: str, issued: date, seller_name: str = "Exemplu Soft SRL") -> str:

@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from foundation.samples import sample_invoice
 from mock_anaf import anaf_time
 from mock_anaf import taxpayers as taxpayer_rules
 from mock_anaf.api_admin import (AdminInputError, add_next_outcome_routes, bad as _bad, cif_field, env_field,
@@ -22,40 +24,6 @@ from mock_anaf.processing import is_terminal, revealed_state
 from mock_anaf.taxpayers import Taxpayers
 
 MAX_INBOX = 2000
-INBOX_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
-<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
-         xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
-         xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
-  <cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:efactura.mfinante.ro:CIUS-RO:1.0.1</cbc:CustomizationID>
-  <cbc:ID>{number}</cbc:ID>
-  <cbc:IssueDate>{date}</cbc:IssueDate>
-  <cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>
-  <cbc:DocumentCurrencyCode>RON</cbc:DocumentCurrencyCode>
-  <cac:AccountingSupplierParty><cac:Party>
-    <cac:PostalAddress><cbc:StreetName>Str. Furnizorului nr. 1</cbc:StreetName><cbc:CityName>SECTOR2</cbc:CityName>
-      <cbc:CountrySubentity>RO-B</cbc:CountrySubentity><cac:Country><cbc:IdentificationCode>RO</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
-    <cac:PartyTaxScheme><cbc:CompanyID>RO{seller}</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
-    <cac:PartyLegalEntity><cbc:RegistrationName>{seller_name}</cbc:RegistrationName></cac:PartyLegalEntity>
-  </cac:Party></cac:AccountingSupplierParty>
-  <cac:AccountingCustomerParty><cac:Party>
-    <cac:PostalAddress><cbc:StreetName>Str. Exemplului nr. 10</cbc:StreetName><cbc:CityName>SECTOR1</cbc:CityName>
-      <cbc:CountrySubentity>RO-B</cbc:CountrySubentity><cac:Country><cbc:IdentificationCode>RO</cbc:IdentificationCode></cac:Country></cac:PostalAddress>
-    <cac:PartyTaxScheme><cbc:CompanyID>RO{buyer}</cbc:CompanyID><cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
-    <cac:PartyLegalEntity><cbc:RegistrationName>{buyer_name}</cbc:RegistrationName></cac:PartyLegalEntity>
-  </cac:Party></cac:AccountingCustomerParty>
-  <cac:TaxTotal><cbc:TaxAmount currencyID="RON">19.00</cbc:TaxAmount></cac:TaxTotal>
-  <cac:LegalMonetaryTotal>
-    <cbc:LineExtensionAmount currencyID="RON">100.00</cbc:LineExtensionAmount>
-    <cbc:TaxExclusiveAmount currencyID="RON">100.00</cbc:TaxExclusiveAmount>
-    <cbc:TaxInclusiveAmount currencyID="RON">119.00</cbc:TaxInclusiveAmount>
-    <cbc:PayableAmount currencyID="RON">119.00</cbc:PayableAmount>
-  </cac:LegalMonetaryTotal>
-  <cac:InvoiceLine><cbc:ID>1</cbc:ID><cbc:InvoicedQuantity unitCode="C62">1</cbc:InvoicedQuantity>
-    <cbc:LineExtensionAmount currencyID="RON">100.00</cbc:LineExtensionAmount>
-    <cac:Item><cbc:Name>Serviciu de test</cbc:Name></cac:Item>
-    <cac:Price><cbc:PriceAmount currencyID="RON">100.00</cbc:PriceAmount></cac:Price></cac:InvoiceLine>
-</Invoice>
-"""
 
 
 def create_efactura_admin_blueprint(efactura: Efactura, taxpayers: Taxpayers) -> Blueprint:
@@ -116,9 +84,9 @@ def create_efactura_admin_blueprint(efactura: Efactura, taxpayers: Taxpayers) ->
         uploads = []
         for n in range(count):
             number = f"SBX-IN-{int(at)}-{n + 1}"
-            body = (xml.encode("utf-8") if xml is not None else INBOX_TEMPLATE.format(
-                number=number, date=anaf_time.day(at), seller=seller, buyer=buyer, seller_name=names[seller],
-                buyer_name=names[buyer]).encode("utf-8"))
+            body = (xml if xml is not None else sample_invoice(
+                seller, number, date.fromisoformat(anaf_time.day(at)), seller_name=names[seller], buyer_tin=buyer,
+                buyer_name=names[buyer], note="Factura de la un furnizor, pusa in sandbox")).encode("utf-8")
             uploads.append(Upload(
                 index="", env=env, cif=seller, standard="UBL", flags=("inbox",), serial="", client_id=None,
                 seller=seller, buyer=buyer, number=number, issue_date=anaf_time.day(at), target=None, received_at=at,
