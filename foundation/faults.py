@@ -41,6 +41,11 @@ class FaultInjector:
         with self._lock:
             self._armed.setdefault(endpoint, []).extend([Fault(endpoint, error, float(seconds))] * times)
 
+    def armed(self, endpoint: str) -> bool:
+        """Whether a fault waits for ``endpoint`` (a look only: nothing is consumed)."""
+        with self._lock:
+            return bool(self._armed.get(endpoint))
+
     def take(self, endpoint: str) -> Fault | None:
         """The next armed fault for ``endpoint``, removing it, or None."""
         with self._lock:

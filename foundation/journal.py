@@ -10,10 +10,11 @@ import itertools
 import threading
 import time
 from collections import deque
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
 from flask import Flask, g, request
+from werkzeug.datastructures import Authorization
 
 from foundation.clock import Clock, SystemClock, iso
 
@@ -127,13 +128,19 @@ def install(app: Flask, journal: Journal) -> None:
 
 def _client_id() -> str | None:
     """The client id of an OAuth call: public, so it may be journaled (the secret never is)."""
+    return client_id_of(request.headers.get("Authorization"),
+                        lambda: request.args.get("client_id") or _form_value("client_id"))
+
+
+def client_id_of(authorization: str | None, given: Callable[[], str | None]) -> str | None:
+    """The Basic user name of ``authorization``, else the `client_id` parameter ``given`` finds; shortened."""
     try:
-        auth = request.authorization
+        auth = Authorization.from_header(authorization)
     except Exception:  # a malformed header is the route's problem, not the journal's
         auth = None
     if auth is not None and auth.type == "basic" and auth.username:
         return auth.username[:200]
-    value = request.args.get("client_id") or _form_value("client_id")
+    value = given()
     return value[:200] if value else None
 
 

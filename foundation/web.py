@@ -9,6 +9,7 @@ every interface (`--host 0.0.0.0`) and people reach it by the machine's address.
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Iterable
 from urllib.parse import urlsplit
 
@@ -65,20 +66,36 @@ def host_allowed(host_header: str | None, allowed: frozenset[str], any_ip: bool)
     return name in allowed or (any_ip and _is_ip(name))
 
 
+@dataclass(frozen=True)
+class HostPolicy:
+    """The host names one service answers (see the module docstring)."""
+
+    allowed: frozenset[str]
+    any_ip: bool
+
+    def allows(self, host_header: str | None) -> bool:
+        return host_allowed(host_header, self.allowed, self.any_ip)
+
+    def refusal(self) -> str:
+        """What a request for another host name is told."""
+        listed = ", ".join(sorted(self.allowed)) + (", or this machine's IP address" if self.any_ip else "")
+        return f"This server does not answer to that host name (it answers to {listed}).\n"
+
+
 def install(app: Flask, *, public_url: str | None, bind_host: str | None, icon_letter: str, icon_color: str,
-            extra_hosts: Iterable[str] = ()) -> None:
-    """Refuse foreign Host headers, add the security headers to every response, answer `/favicon.ico`."""
-    allowed = allowed_hosts(public_url, bind_host, extra_hosts)
-    any_ip = bind_host in WILDCARD_HOSTS
+            extra_hosts: Iterable[str] = ()) -> HostPolicy:
+    """Refuse foreign Host headers, add the security headers to every response, answer `/favicon.ico`.
+
+    Returns the host policy, for a layer beneath Flask that answers some requests itself.
+    """
+    hosts = HostPolicy(allowed_hosts(public_url, bind_host, extra_hosts), bind_host in WILDCARD_HOSTS)
     icon = _ICON.format(letter=icon_letter, color=icon_color)
 
     @app.before_request
     def _check_host() -> Response | None:
-        if host_allowed(request.headers.get("Host"), allowed, any_ip):
+        if hosts.allows(request.headers.get("Host")):
             return None
-        listed = ", ".join(sorted(allowed)) + (", or this machine's IP address" if any_ip else "")
-        return Response(f"This server does not answer to that host name (it answers to {listed}).\n",
-                        status=421, mimetype="text/plain")
+        return Response(hosts.refusal(), status=421, mimetype="text/plain")
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
@@ -94,3 +111,4 @@ def install(app: Flask, *, public_url: str | None, bind_host: str | None, icon_l
 
     app.add_url_rule("/favicon.ico", "favicon_ico", favicon)
     app.add_url_rule("/favicon.svg", "favicon_svg", favicon)
+    return hosts

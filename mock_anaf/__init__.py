@@ -18,7 +18,7 @@ from foundation.admin import create_admin_blueprint
 from foundation.clock import Clock, OffsetClock
 from foundation.faults import FaultInjector
 from foundation.journal import Journal
-from mock_anaf import processing, redirects, taxpayers as taxpayer_registry
+from mock_anaf import processing, taxpayers as taxpayer_registry
 from mock_anaf.anaf_time import spring_timestamp
 from mock_anaf.api import create_api_blueprint
 from mock_anaf.api_admin import create_api_admin_blueprint
@@ -34,10 +34,12 @@ from mock_anaf.etransport import store as etransport_store
 from mock_anaf.etransport.admin import create_etransport_admin_blueprint
 from mock_anaf.etransport.operations import Etransport
 from mock_anaf.etransport.routes import create_etransport_blueprint
-from mock_anaf.errors import AccessDenied, PortalError, TooLarge
+from mock_anaf.errors import PortalError, TooLarge
 from mock_anaf.gateway import ApiRefusal, Gateway
 from mock_anaf.grants import Grants, Lifetimes
-from mock_anaf.oauth import create_oauth_blueprint
+from mock_anaf.hot_paths import HotPaths
+from mock_anaf.oauth import as_response, create_oauth_blueprint
+from mock_anaf.oauth_calls import OAuthCalls, error_answer, server_error_answer
 from mock_anaf.portal import create_portal_blueprint
 from mock_anaf.portal_api import create_portal_api_blueprint
 from mock_anaf.registry import Registry
@@ -76,10 +78,11 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
                             clock.now)
     gateway = Gateway(store, clock, api_settings,
                       app_services=lambda client_id: a.services if (a := store.get_app(client_id)) else ())
+    grants = Grants(store, minter, clock, lifetimes)
     services = Services(
         config=config, clock=clock, journal=Journal("anaf", clock, notes=API_NOTES),
         faults=FaultInjector(FAULT_ENDPOINTS, FAULT_KINDS), store=store, registry=registry,
-        grants=Grants(store, minter, clock, lifetimes), key=key, taxpayers=taxpayers, api_settings=api_settings,
+        grants=grants, oauth=OAuthCalls(store, registry, grants, config.strict_client_auth), key=key, taxpayers=taxpayers, api_settings=api_settings,
         gateway=gateway, sequences=sequences, quotas=quotas, efactura=efactura,
         etransport=etransport,
     )
@@ -99,7 +102,7 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
     app.extensions["sandbox.shutdown"] = store.close
 
     # ANAF's own host names are not ours to rebind; in-process interception sends them here.
-    web.install(app, public_url=config.public_url, bind_host=config.host, icon_letter="A", icon_color="#003f7d",
+    hosts = web.install(app, public_url=config.public_url, bind_host=config.host, icon_letter="A", icon_color="#003f7d",
                 extra_hosts=[urlsplit(url).hostname or "" for url in anaf.HOSTS])
     journaling.install(app, services.journal)
     app.register_blueprint(create_oauth_blueprint(services))
@@ -130,6 +133,7 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
         return render_template("index.html", anaf=anaf)
 
     app.register_error_handler(Exception, lambda exc: handle_error(exc, services))
+    app.wsgi_app = HotPaths(app.wsgi_app, services, hosts)  # type: ignore[method-assign]
     return app
 
 
@@ -192,7 +196,7 @@ def handle_error(exc: Exception, services: Services) -> Any:
         exc = TooLarge(f"The request body is larger than {services.config.max_body_bytes} bytes")
     if isinstance(exc, OAuth2Error):
         journaling.note(error=exc.error)
-        return oauth_error_response(exc)
+        return as_response(error_answer(exc))
     if isinstance(exc, PortalError):
         journaling.note(error=exc.error)
         if wants_json():
@@ -206,32 +210,8 @@ def handle_error(exc: Exception, services: Services) -> Any:
         return render_template("error.html", status=status, message=exc.description), status
     log.exception("unexpected error on %s %s", request.method, request.path)
     journaling.note(error="server_error")
-    response = jsonify({"error": "server_error", "error_description": "Internal server error"})
-    response.status_code = 500
-    return response
+    return as_response(server_error_answer())
 
 
 def wants_json() -> bool:
     return request.path.startswith(JSON_PREFIXES)
-
-
-def oauth_error_response(exc: OAuth2Error) -> Response:
-    """RFC 6749 §5.2 JSON (no-store), or a 302 back to a trusted redirect_uri (§4.1.2.1)."""
-    if exc.redirect_uri:
-        params: list[tuple[str, str | None]] = [("error", exc.error)]
-        if not isinstance(exc, AccessDenied):
-            params.append(("error_description", exc.get_error_description()))
-        params.append(("state", exc.state))
-        response = Response("", status=302)
-        response.headers["Location"] = redirects.with_params(exc.redirect_uri, params)
-        response.headers["Cache-Control"] = "no-store"
-        return response
-    body = {"error": exc.error}
-    if exc.get_error_description():
-        body["error_description"] = exc.get_error_description()
-    response = jsonify(body)
-    response.status_code = exc.status_code
-    for name, value in exc.get_headers():
-        if name != "Content-Type":
-            response.headers[name] = value
-    return response

@@ -16,6 +16,7 @@ from mock_anaf.etransport.routes import FAULT_ENDPOINTS as ETRANSPORT_FAULTS
 from mock_anaf.errors import InvalidClient, InvalidGrant, ServerError, TemporarilyUnavailable
 from mock_anaf.gateway import Gateway
 from mock_anaf.grants import Grants
+from mock_anaf.oauth_calls import OAuthCalls
 from mock_anaf.processing import Quotas, RuntimeSettings, Sequences
 from mock_anaf.registry import Registry
 from mock_anaf.store import Store
@@ -39,6 +40,7 @@ class Services:
     store: Store
     registry: Registry
     grants: Grants
+    oauth: OAuthCalls
     key: SigningKey
     # ANAF's APIs (SPEC-ANAF-API): shared pieces, then one entry per API.
     taxpayers: Taxpayers
