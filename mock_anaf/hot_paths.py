@@ -40,7 +40,7 @@ class HotPaths:
     """A WSGI app in front of mock ANAF's Flask app (``app.wsgi_app``) that answers the plain sign-in calls."""
 
     def __init__(self, flask_app: WsgiApp, services: Services, hosts: HostPolicy) -> None:
-        self._flask = flask_app
+        self.flask = flask_app
         self._services = services
         self._hosts = hosts
         self._limit = min(FORM_LIMIT, services.config.max_body_bytes)
@@ -53,11 +53,11 @@ class HotPaths:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         call = self._calls.get(environ.get("PATH_INFO", "")) if environ.get("REQUEST_METHOD") == "POST" else None
         if call is None:
-            return self._flask(environ, start_response)
+            return self.flask(environ, start_response)
         endpoint, handler = call
         pairs = self._plain_form(environ)
         if pairs is None or not self._hosts.allows(environ.get("HTTP_HOST")) or self._services.faults.armed(endpoint):
-            return self._flask(environ, start_response)
+            return self.flask(environ, start_response)
         started = time.perf_counter()
         notes: dict[str, Any] = {}
         try:
@@ -70,7 +70,7 @@ class HotPaths:
             notes["error"] = "server_error"
             answer = server_error_answer()
         if answer is None:
-            return self._flask(environ, start_response)
+            return self.flask(environ, start_response)
         if "client_id" not in notes:  # what the journal's Flask hook finds when a route noted none
             notes["client_id"] = journal.client_id_of(environ.get("HTTP_AUTHORIZATION"),
                                                       lambda: _first(_query(environ), "client_id")

@@ -1,0 +1,184 @@
+"""The sign-in calls answered beneath Flask (`mock_anaf.hot_paths`): Flask's answers exactly, and Flask still
+takes every call that is not plain."""
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any, Callable
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+from mock_anaf.hot_paths import HotPaths
+
+AUTHORIZE = "/anaf-oauth2/v1/authorize"
+TOKEN = "/anaf-oauth2/v1/token"
+JWT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+
+@pytest.fixture()
+def flask_calls(anaf, monkeypatch) -> list[str]:
+    """The paths of the calls that reached the Flask app while the test ran."""
+    hot = anaf.app.wsgi_app
+    assert isinstance(hot, HotPaths)
+    inner, seen = hot.flask, []
+
+    def spy(environ: dict[str, Any], start_response: Any) -> Any:
+        seen.append(environ["PATH_INFO"])
+        return inner(environ, start_response)
+
+    monkeypatch.setattr(hot, "flask", spy)
+    return seen
+
+
+def test_a_plain_sign_in_never_reaches_flask(anaf, flask_calls) -> None:
+    tokens = anaf.tokens()
+    refreshed = anaf.token({"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 200 and refreshed.get_json()["token_type"] == "Bearer"
+    assert flask_calls == []
+
+
+def test_errors_of_plain_calls_are_answered_without_flask_too(anaf, flask_calls) -> None:
+    answer = anaf.token({"grant_type": "authorization_code", "code": "nope", "redirect_uri": anaf.callback})
+    assert answer.status_code == 400
+    assert answer.get_json() == {"error": "invalid_grant", "error_description": "Invalid authorization code"}
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert flask_calls == []
+
+
+def _fault(anaf, endpoint: str, error: str) -> None:
+    assert anaf.client.post("/__admin/faults", json={"endpoint": endpoint, "error": error}).status_code == 201
+
+
+@pytest.mark.parametrize("send, status, expected", [
+    pytest.param(lambda a: a.client.post(AUTHORIZE, headers={"Origin": "https://evil.example"}, data={
+        "response_type": "code", "client_id": a.client_id, "redirect_uri": a.callback, "identity": a.serial,
+        "decision": "allow"}), 403, "csrf", id="browser-form-from-another-site"),
+    pytest.param(lambda a: a.authorize(csrf_token="forged"), 403, "csrf", id="browser-form-with-a-forged-token"),
+    pytest.param(lambda a: (_fault(a, "token", "temporarily_unavailable"), a.token({
+        "grant_type": "refresh_token", "refresh_token": "x"}))[1], 503, "temporarily_unavailable", id="armed-fault"),
+    pytest.param(lambda a: a.client.post(TOKEN, headers={**a.basic, "Host": "attacker.example"}, data={
+        "grant_type": "refresh_token", "refresh_token": "x"}), 421, None, id="foreign-host"),
+    pytest.param(lambda a: a.client.post(TOKEN, headers=a.basic, json={"grant_type": "refresh_token"}),
+                 400, "invalid_request", id="json-body"),
+    pytest.param(lambda a: a.client.post(TOKEN, headers={**a.basic, "Content-Type": "application/x-www-form-urlencoded"},
+                                         data=b"grant_type=refresh_token&refresh_token=%ff"),
+                 400, "invalid_request", id="not-utf8"),
+    pytest.param(lambda a: a.client.post(TOKEN, headers=a.basic, data={
+        "grant_type": "refresh_token", "refresh_token": "x" * 70_000}), 413, "invalid_request", id="too-large"),
+])
+def test_unusual_calls_go_to_flask(anaf, flask_calls, send: Callable[[Any], Any], status: int,
+                                   expected: str | None) -> None:
+    before = anaf.counts()
+    answer = send(anaf)
+    assert answer.status_code == status, answer.get_data(as_text=True)
+    if expected is not None:
+        assert answer.get_json()["error"] == expected
+    assert flask_calls[-1] in (AUTHORIZE, TOKEN)
+    assert anaf.counts() == before
+
+
+# -- parity: the same call through the layer and through Flask alone gives the same answer --
+
+
+def _prepare_code(anaf) -> dict[str, str]:
+    return {"code": anaf.code()}
+
+
+def _prepare_used_code(anaf) -> dict[str, str]:
+    code = anaf.code()
+    assert anaf.token({"grant_type": "authorization_code", "code": code, "redirect_uri": anaf.callback}).status_code == 200
+    return {"code": code}
+
+
+def _prepare_refresh(anaf) -> dict[str, str]:
+    return {"refresh_token": anaf.tokens()["refresh_token"]}
+
+
+def _nothing(anaf) -> dict[str, str]:
+    return {}
+
+
+PARITY = [
+    pytest.param(AUTHORIZE, _nothing, lambda a, p: {"decision": "allow", "identity": a.serial}, False, id="allow"),
+    pytest.param(AUTHORIZE, _nothing, lambda a, p: {"decision": "deny"}, False, id="deny"),
+    pytest.param(AUTHORIZE, _nothing, lambda a, p: {"decision": "allow", "identity": a.serial,
+                                                    "grant_type": "authorization_code"}, False,
+                 id="stray-grant-type-journaled"),
+    pytest.param(AUTHORIZE, _nothing, lambda a, p: {"decision": "allow", "identity": a.serial, "client_id": "nobody"},
+                 False, id="unknown-client"),
+    pytest.param(AUTHORIZE, _nothing, lambda a, p: {"decision": "allow", "identity": a.serial,
+                                                    "redirect_uri": "https://evil.example/cb"}, False,
+                 id="unregistered-redirect"),
+    pytest.param(AUTHORIZE, _nothing, lambda a, p: {"decision": "allow", "identity": a.serial, "response_type": "token"},
+                 False, id="unsupported-response-type"),
+    pytest.param(AUTHORIZE, _nothing, lambda a, p: {"decision": "allow", "identity": "NOSUCHSERIAL"}, False,
+                 id="unknown-identity"),
+    pytest.param(TOKEN, _prepare_code, lambda a, p: {"grant_type": "authorization_code", "code": p["code"],
+                                                     "redirect_uri": a.callback}, True, id="code"),
+    pytest.param(TOKEN, _prepare_code, lambda a, p: {"grant_type": "authorization_code", "code": p["code"],
+                                                     "redirect_uri": a.second_callback}, True, id="other-redirect"),
+    pytest.param(TOKEN, _prepare_used_code, lambda a, p: {"grant_type": "authorization_code", "code": p["code"],
+                                                          "redirect_uri": a.callback}, True, id="replayed-code"),
+    pytest.param(TOKEN, _prepare_refresh, lambda a, p: {"grant_type": "refresh_token",
+                                                        "refresh_token": p["refresh_token"]}, True, id="refresh"),
+    pytest.param(TOKEN, _nothing, lambda a, p: {"grant_type": "password"}, True, id="unsupported-grant"),
+    pytest.param(TOKEN, _nothing, lambda a, p: {"code": "x"}, True, id="no-grant-type"),
+    pytest.param(TOKEN, _nothing, lambda a, p: {"grant_type": "refresh_token", "refresh_token": "x",
+                                                "client_id": a.client_id}, False, id="no-credentials"),
+    pytest.param(TOKEN, _prepare_code, lambda a, p: {"grant_type": "authorization_code", "code": p["code"],
+                                                     "redirect_uri": a.callback, "client_id": a.client_id,
+                                                     "client_secret": a.client_secret}, False, id="secret-in-body"),
+    pytest.param(TOKEN, _prepare_code, lambda a, p: {"grant_type": "authorization_code", "code": p["code"],
+                                                     "redirect_uri": a.callback}, "wrong", id="wrong-secret"),
+]
+
+
+def _send(anaf, wsgi: Any, path: str, form: dict[str, str], basic: bool | str) -> tuple[str, list, str, dict]:
+    fields = {"response_type": "code", "client_id": anaf.client_id, "redirect_uri": anaf.callback, "state": "st-9",
+              "token_content_type": "jwt"} if path == AUTHORIZE else {}
+    headers = {}
+    if basic:
+        secret = anaf.client_secret if basic is True else basic
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{anaf.client_id}:{secret}".encode()).decode()
+    environ = EnvironBuilder(path=path, method="POST", headers=headers, data=urlencode({**fields, **form}),
+                             content_type="application/x-www-form-urlencoded").get_environ()
+    body_iter, status, got_headers = run_wsgi_app(wsgi, environ)
+    body = b"".join(body_iter).decode()
+    entry = anaf.services.journal.entries(limit=1)[0]
+    return status, list(got_headers), body, entry
+
+
+def _normal(answer: tuple[str, list, str, dict]) -> tuple[str, list, str, dict]:
+    """An answer with its random parts (codes, tokens, timings) masked."""
+    status, headers, body, entry = answer
+    masked = sorted((k, re.sub(r"code=[^&]+", "code=<code>", v)) for k, v in headers if k != "Content-Length")
+    body = re.sub(r"code=[^&\"<]+", "code=<code>", JWT.sub("<jwt>", body))
+    entry = {k: v for k, v in entry.items() if k not in ("id", "time", "epoch", "duration_ms")}
+    return status, masked, body, entry
+
+
+@pytest.mark.parametrize("path, prepare, form, basic", PARITY)
+def test_the_layer_answers_as_flask_would(anaf, path: str, prepare: Callable, form: Callable,
+                                          basic: bool | str) -> None:
+    hot = anaf.app.wsgi_app
+    answers = []
+    for wsgi in (hot, hot.flask):
+        prepared = prepare(anaf)
+        answers.append(_normal(_send(anaf, wsgi, path, form(anaf, prepared), basic)))
+    assert answers[0] == answers[1]
+    status = answers[0][0]
+    assert status[:3].isdigit()
+    if status.startswith("302"):
+        assert any(k == "Location" for k, _ in answers[0][1])
+
+
+def test_the_code_from_the_layer_works_at_flask_and_back(anaf) -> None:
+    hot = anaf.app.wsgi_app
+    status, headers, _, _ = _send(anaf, hot, AUTHORIZE, {"decision": "allow", "identity": anaf.serial}, False)
+    code = parse_qs(urlsplit(dict(headers)["Location"]).query)["code"][0]
+    status, _, body, entry = _send(anaf, hot.flask, TOKEN, {"grant_type": "authorization_code", "code": code,
+                                                          "redirect_uri": anaf.callback}, True)
+    assert status == "200 OK" and entry["client_id"] == anaf.client_id and entry["grant_type"] == "authorization_code"
+    assert code not in body and len(JWT.findall(body)) == 2
