@@ -182,3 +182,17 @@ def test_the_code_from_the_layer_works_at_flask_and_back(anaf) -> None:
                                                           "redirect_uri": anaf.callback}, True)
     assert status == "200 OK" and entry["client_id"] == anaf.client_id and entry["grant_type"] == "authorization_code"
     assert code not in body and len(JWT.findall(body)) == 2
+
+
+def test_an_unexpected_failure_is_a_generic_500_with_the_traceback_only_in_the_log(anaf, flask_calls, monkeypatch,
+                                                                                    caplog) -> None:
+    def boom(*args: Any) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(anaf.services.store, "get_identity", boom)
+    answer = anaf.authorize()
+    assert answer.status_code == 500
+    assert answer.get_json() == {"error": "server_error", "error_description": "Internal server error"}
+    assert "database on fire" not in answer.get_data(as_text=True) and "database on fire" in caplog.text
+    assert anaf.services.journal.entries(limit=1)[0]["error"] == "server_error"
+    assert flask_calls == []
