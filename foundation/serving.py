@@ -44,6 +44,11 @@ BASE_ENVIRON = {
     "wsgi.input_terminated": True,  # the body is read to its end (chunked or not), as werkzeug may rely on
 }
 UNAVAILABLE = (503, [("Content-Type", "text/plain"), ("Server", IDENT)], b"stopping")
+# What an app leaves unread of a request body (a 405, a 401 before an upload is read) is read and dropped,
+# up to this much, so that the connection can carry the next request: a connection whose last body was
+# not read to its end cannot be reused, and a keep-alive client would find it broken. Past the limit the
+# answer says `Connection: close` instead.
+DRAIN_LIMIT = 16 * 1024 * 1024
 
 
 class ServerThread:
@@ -107,8 +112,9 @@ class ServerThread:
                 status, headers, body = run_wsgi(self._app, {**BASE_ENVIRON, "wsgi.errors": sys.stderr, **scope})
             except Exception:  # the services answer their own errors; this is a bug below them
                 log.exception("unhandled error serving %s %s", scope.get("REQUEST_METHOD"), scope.get("PATH_INFO"))
-                proto.response_bytes(500, [("Content-Type", "text/plain"), ("Server", IDENT)], b"internal error")
-                return 500
+                status, headers, body = 500, [("Content-Type", "text/plain"), ("Server", IDENT)], [b"internal error"]
+            if not read_to_end(scope["wsgi.input"], DRAIN_LIMIT):
+                headers = [*headers, ("Connection", "close")]
             if isinstance(body, list):
                 proto.response_bytes(status, headers, b"".join(body))
             else:
@@ -164,6 +170,20 @@ def run_wsgi(app: Callable[..., Any], environ: dict[str, Any]) -> tuple[int, lis
     if not any(name.lower() == "server" for name, _ in headers):
         headers = [*headers, ("Server", IDENT)]
     return int(status.split(" ", 1)[0]), headers, body
+
+
+def read_to_end(body: Any, limit: int) -> bool:
+    """Read and drop what is left of a request body; False when more than ``limit`` bytes were left or it broke."""
+    left = limit
+    try:
+        while left >= 0:
+            chunk = body.read(min(65536, left + 1))
+            if not chunk:
+                return True
+            left -= len(chunk)
+    except Exception:  # the client went away mid-body: nothing to keep alive
+        return False
+    return False
 
 
 class Body:

@@ -162,3 +162,42 @@ def test_a_slow_request_does_not_hold_up_the_others(serve) -> None:
     for client in clients:
         client.join(15)
     assert [a[2] for a in answers] == [b"met", b"met"]
+
+
+def ignores_the_body(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+    start_response("405 METHOD NOT ALLOWED", [("Content-Type", "text/plain")])
+    return [b"no"]
+
+
+def test_a_body_the_app_left_unread_does_not_break_the_keep_alive_connection(serve) -> None:
+    server = serve(ignores_the_body)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.request("GET", "/")
+        conn.getresponse().read()
+        first = conn.sock
+        for i in range(3000):  # unread bodies used to break the connection after a few hundred calls
+            conn.request("POST", "/", b"a=b" * (1 + i % 200), {"Content-Type": "application/x-www-form-urlencoded"})
+            response = conn.getresponse()
+            assert (response.status, response.read()) == (405, b"no")
+            assert response.getheader("Connection") is None
+        assert conn.sock is first  # still the same connection
+    finally:
+        conn.close()
+
+
+def test_past_the_drain_limit_the_answer_closes_the_connection(serve, monkeypatch) -> None:
+    monkeypatch.setattr("foundation.serving.DRAIN_LIMIT", 1024)
+    server = serve(ignores_the_body)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.request("POST", "/", b"x" * 1024, {"Content-Type": "application/octet-stream"})
+        small = conn.getresponse()
+        assert (small.status, small.read(), small.getheader("Connection")) == (405, b"no", None)
+        conn.request("POST", "/", b"x" * 100_000, {"Content-Type": "application/octet-stream"})
+        large = conn.getresponse()
+        assert (large.status, large.read(), large.getheader("Connection")) == (405, b"no", "close")
+        conn.request("GET", "/")  # http.client opens a new connection after `Connection: close`
+        assert conn.getresponse().read() == b"no"
+    finally:
+        conn.close()
