@@ -82,9 +82,9 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
     services = Services(
         config=config, clock=clock, journal=Journal("anaf", clock, notes=API_NOTES),
         faults=FaultInjector(FAULT_ENDPOINTS, FAULT_KINDS), store=store, registry=registry,
-        grants=grants, oauth=OAuthCalls(store, registry, grants, config.strict_client_auth), key=key, taxpayers=taxpayers, api_settings=api_settings,
-        gateway=gateway, sequences=sequences, quotas=quotas, efactura=efactura,
-        etransport=etransport,
+        grants=grants, oauth=OAuthCalls(store, registry, grants, config.strict_client_auth), key=key,
+        taxpayers=taxpayers, api_settings=api_settings, gateway=gateway, sequences=sequences, quotas=quotas,
+        efactura=efactura, etransport=etransport,
     )
 
     app = Flask(__name__)
@@ -102,8 +102,8 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
     app.extensions["sandbox.shutdown"] = store.close
 
     # ANAF's own host names are not ours to rebind; in-process interception sends them here.
-    hosts = web.install(app, public_url=config.public_url, bind_host=config.host, icon_letter="A", icon_color="#003f7d",
-                extra_hosts=[urlsplit(url).hostname or "" for url in anaf.HOSTS])
+    hosts = web.install(app, public_url=config.public_url, bind_host=config.host, icon_letter="A",
+                        icon_color="#003f7d", extra_hosts=[urlsplit(url).hostname or "" for url in anaf.HOSTS])
     journaling.install(app, services.journal)
     app.register_blueprint(create_oauth_blueprint(services))
     app.register_blueprint(create_api_blueprint(services))
