@@ -12,6 +12,11 @@ OAUTH_HOST = "https://logincert.anaf.ro"
 API_HOST = "https://api.anaf.ro"
 HOSTS = (OAUTH_HOST, API_HOST)
 
+
+def on_anaf_host(url: str) -> bool:
+    """Whether ``url`` is on one of ANAF's two hosts: scheme, host and default port exactly."""
+    return any(url.startswith(host) and url[len(host):len(host) + 1] in ("", "/", "?", "#") for host in HOSTS)
+
 # OAuth 2.0 at logincert.anaf.ro (the seed's "OAuth endpoints"); jwks and metadata are sandbox extras.
 OAUTH_ROOT = "/anaf-oauth2"
 OAUTH_PREFIX = OAUTH_ROOT + "/v1"

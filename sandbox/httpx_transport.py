@@ -17,7 +17,7 @@ try:
 except ImportError as exc:  # httpx is optional: only clients that use it need this module
     raise ImportError("sandbox.httpx_transport needs httpx: pip install httpx") from exc
 
-from foundation.anaf import HOSTS
+from foundation.anaf import HOSTS, on_anaf_host
 from sandbox.interception import build_anaf_app
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class UnmatchedHttpxRequest(httpx.ConnectError):
 
 def is_anaf_url(url: httpx.URL) -> bool:
     """Whether ``url`` is on one of ANAF's two hosts (scheme, host and default port exactly)."""
-    return any(str(url).startswith(host) and str(url)[len(host):][:1] in ("", "/", "?", "#") for host in HOSTS)
+    return on_anaf_host(str(url))
 
 
 class AnafTransport(httpx.BaseTransport):

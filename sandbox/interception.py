@@ -1,21 +1,29 @@
 """ANAF's real URLs answered in-process: `requests` calls to logincert.anaf.ro and api.anaf.ro reach mock ANAF.
 
-Under `intercept_anaf()`, the `responses` library stands in for the network. Each call to
-`https://logincert.anaf.ro/...` or `https://api.anaf.ro/...` is handed to one in-memory mock ANAF
-app (the same `create_app` and code path as the server, called through WSGI, no sockets). Any other
-URL fails loudly with UnmatchedRequest naming it, unless it was let through with ``passthrough``.
+Under `intercept_anaf()`, `requests`' transport (``HTTPAdapter.send``) is replaced for the block. Each
+call to `https://logincert.anaf.ro/...` or `https://api.anaf.ro/...` is handed to one in-memory mock
+ANAF app (the same `create_app` and code path as the server, called through WSGI, no sockets) and its
+answer comes back as a `requests.Response` built the way `requests` builds one from the network
+(headers, cookies, redirects, streaming). Any other URL fails loudly with UnmatchedRequest naming it,
+unless it was let through with ``passthrough``. A test that already has a `responses` mock can pass it
+instead, and ANAF's hosts are added to that mock for the block.
 """
 from __future__ import annotations
 
+import http.client
 import io
 import re
 import sys
+import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 import requests
 from flask import Flask
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPResponse
+from urllib3._collections import HTTPHeaderDict
 
 from foundation import anaf
 from mock_anaf import create_app
@@ -33,7 +41,7 @@ class UnmatchedRequest(requests.exceptions.ConnectionError):
 
 
 class WsgiTransport:
-    """Hands a `requests.PreparedRequest` to a WSGI app and returns what `responses` expects."""
+    """Hands a `requests.PreparedRequest` to a WSGI app: its status code, headers and whole body."""
 
     def __init__(self, app: Callable[..., Any]) -> None:
         self.app = app
@@ -43,6 +51,9 @@ class WsgiTransport:
         body = request.body or b""
         if isinstance(body, str):
             body = body.encode("utf-8")
+        elif hasattr(body, "read"):  # data=open(...): requests streams the file as it is
+            body = body.read()
+            body = body.encode("utf-8") if isinstance(body, str) else body
         elif not isinstance(body, bytes):
             body = b"".join(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8") for chunk in body)
         default_port = "443" if parts.scheme == "https" else "80"
@@ -93,19 +104,66 @@ class WsgiTransport:
         return int(status.split(" ", 1)[0]), kept, b"".join(chunks)
 
 
+class Call(NamedTuple):
+    """One call answered or refused under `intercept_anaf()`: what was sent and what came back (None if refused)."""
+
+    request: requests.PreparedRequest
+    response: requests.Response | None
+
+
+class _SetCookies:
+    """What `requests` reads cookies from (``_original_response.msg.get_all``), for an answer that sets some."""
+
+    def __init__(self, headers: list[tuple[str, str]]) -> None:
+        self.msg = self
+        self._headers = headers
+
+    def get_all(self, name: str, default: Any = None) -> Any:
+        found = [value for key, value in self._headers if key.lower() == name.lower()]
+        return found or default
+
+    def isclosed(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+def build_response(adapter: HTTPAdapter, request: requests.PreparedRequest, status: int,
+                   headers: list[tuple[str, str]], body: bytes) -> requests.Response:
+    """The `requests.Response` an adapter makes of this answer had it come from the network."""
+    cookies = _SetCookies(headers) if any(k.lower() == "set-cookie" for k, _ in headers) else None
+    raw = HTTPResponse(body=io.BytesIO(body), headers=HTTPHeaderDict(headers), status=status,
+                       reason=http.client.responses.get(status), preload_content=False,
+                       original_response=cookies, request_method=request.method)
+    return adapter.build_response(request, raw)
+
+
 class AnafInterception(AnafClient):
     """What `intercept_anaf()` yields: the AnafClient helpers at ANAF's real URLs, plus the app itself."""
 
     def __init__(self, app: Flask, mock: Any, session: requests.Session) -> None:
         super().__init__(session, OAUTH_URL, API_URL)
         self.app = app
-        self.mock = mock
+        self.mock = mock  # the caller's `responses` mock, when one was joined
         self.unmatched: list[str] = []
+        self._calls: list[Call] = []
+        self._lock = threading.Lock()
 
     @property
     def calls(self) -> list[Any]:
-        """Every call `responses` saw, in order (request and response of each)."""
-        return list(self.mock.calls)
+        """Every call made in the block to ANAF or refused, in order (``.request`` and ``.response`` of each).
+
+        With a joined `responses` mock, that mock's calls (other URLs included).
+        """
+        if self.mock is not None:
+            return list(self.mock.calls)
+        with self._lock:
+            return list(self._calls)
+
+    def _record(self, call: Call) -> None:
+        with self._lock:
+            self._calls.append(call)
 
     def httpx_transport(self, **kwargs: Any) -> Any:
         """An httpx transport to this same mock ANAF (`sandbox.httpx_transport.AnafTransport`; needs httpx)."""
@@ -155,17 +213,11 @@ def intercept_anaf(
     `responses.RequestsMock`): ANAF's hosts are added to it for the block and removed after, and
     calls to other URLs stay that mock's business.
     """
-    # `responses` is a test extra (pyproject `[test]`): only a caller of this function needs it installed.
-    import responses
-
     passthrough = tuple(passthrough)
     if mock is not None and passthrough:
         raise ValueError("with your own mock, let URLs through with mock.add_passthru() instead")
     app = app if app is not None else build_anaf_app(**config)
     transport = WsgiTransport(app)
-    own = mock is None
-    if mock is None:
-        mock = responses.RequestsMock(assert_all_requests_are_fired=False)
     session = requests.Session()
     session.trust_env = False  # in-process: no proxy or netrc applies, and looking them up costs ~0.5 ms a call
     handle = AnafInterception(app, mock, session)
@@ -180,29 +232,51 @@ def intercept_anaf(
         error.request = request
         return error
 
-    # `responses` consumes the first of several matching entries, so the patterns must not overlap:
-    # the catch-all that refuses leaves out the mocked hosts and the passthrough prefixes.
-    mocked = [re.escape(host) + r"(?:[/?#]|$)" for host in HOSTS]
-    added = [mock.add_callback(method, re.compile(pattern), callback=transport)
-             for method in METHODS for pattern in mocked]
-    if own:
-        for prefix in passthrough:
-            mock.add_passthru(prefix)
-        everything_else = re.compile("^(?!" + "|".join(mocked + [re.escape(p) for p in passthrough]) + ")")
-        for method in METHODS:
-            mock.add_callback(method, everything_else, callback=refuse)
-        mock.start()
+    scope = _answering(transport, handle, passthrough, refuse) if mock is None else _joined(mock, transport)
     try:
-        yield handle
+        with scope:
+            yield handle
     finally:
         session.close()
-        if own:
-            mock.stop(allow_assert=False)
-        else:
-            for response in added:
-                mock.remove(response)
     if handle.unmatched:
         raise UnmatchedRequest(
             "intercept_anaf: calls to URLs that are not mocked were made and their error was caught: "
             + ", ".join(handle.unmatched)
         )
+
+
+@contextmanager
+def _answering(transport: WsgiTransport, handle: AnafInterception, passthrough: tuple[str, ...],
+               refuse: Callable[[requests.PreparedRequest], UnmatchedRequest]) -> Iterator[None]:
+    """``HTTPAdapter.send`` replaced for the block: ANAF's hosts in-process, passthrough to the network."""
+    network = HTTPAdapter.send
+
+    def send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        url = str(request.url)
+        if anaf.on_anaf_host(url):
+            response = build_response(adapter, request, *transport(request))
+            handle._record(Call(request, response))
+            return response
+        if url.startswith(passthrough):
+            return network(adapter, request, *args, **kwargs)
+        handle._record(Call(request, None))
+        raise refuse(request)
+
+    HTTPAdapter.send = send  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        HTTPAdapter.send = network  # type: ignore[method-assign]
+
+
+@contextmanager
+def _joined(mock: Any, transport: WsgiTransport) -> Iterator[None]:
+    """ANAF's hosts added to the caller's `responses` mock for the block, removed after."""
+    # `responses` consumes the first of several matching entries, so the patterns name the hosts exactly.
+    mocked = [re.compile(re.escape(host) + r"(?:[/?#]|$)") for host in HOSTS]
+    added = [mock.add_callback(method, pattern, callback=transport) for method in METHODS for pattern in mocked]
+    try:
+        yield
+    finally:
+        for response in added:
+            mock.remove(response)

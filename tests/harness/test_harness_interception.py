@@ -187,3 +187,60 @@ def test_joins_a_responses_mock_the_test_already_has() -> None:
             assert anaf.identities()
         with pytest.raises(requests.ConnectionError):  # ANAF's hosts left with the block
             requests.get("https://logincert.anaf.ro/portal/api/identities", timeout=5)
+
+
+def test_redirects_are_followed_and_cookies_kept_as_from_the_network(no_sockets) -> None:
+    with intercept_anaf():
+        browser = requests.Session()
+        page = browser.get("https://logincert.anaf.ro/portal/profil-oauth", timeout=5)
+        assert [r.status_code for r in page.history] == [302]
+        assert page.url == "https://logincert.anaf.ro/portal/autentificare"
+        # The message is kept in the session cookie set on the 302: it shows only if the cookie came back.
+        assert "Autentificați-vă pentru a continua." in page.text
+        assert [c.domain for c in browser.cookies] == ["logincert.anaf.ro"]
+
+
+def test_a_streamed_answer_and_a_file_body(tmp_path) -> None:
+    with intercept_anaf() as anaf:
+        app = anaf.register_app([CALLBACK])
+        code = anaf.authorize(app).code
+        form = tmp_path / "form"
+        form.write_bytes(urlencode({"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK,
+                                    "token_content_type": "jwt"}).encode())
+        with form.open("rb") as body:
+            answer = requests.post(AnafOAuthClient.TOKEN, data=body, auth=(app.client_id, app.client_secret),
+                                   headers={"Content-Type": "application/x-www-form-urlencoded"}, stream=True,
+                                   timeout=5)
+        assert answer.status_code == 200 and answer.reason == "OK"
+        streamed = b"".join(answer.iter_content(64))
+        assert streamed.startswith(b'{"access_token":"ey')
+
+
+def test_calls_are_recorded_and_the_transport_is_restored_after_an_error() -> None:
+    send = requests.adapters.HTTPAdapter.send
+    with pytest.raises(ZeroDivisionError):
+        with intercept_anaf() as anaf:
+            anaf.identities()
+            with pytest.raises(UnmatchedRequest):
+                requests.get("https://example.test/x", timeout=5)
+            calls = anaf.calls
+            1 / 0
+    assert requests.adapters.HTTPAdapter.send is send
+    assert [(c.request.method, c.request.url, c.response is None) for c in calls] == [
+        ("GET", "https://logincert.anaf.ro/portal/api/identities", False),
+        ("GET", "https://example.test/x", True),
+    ]
+    assert calls[0].response.json()[0]["serial"]
+
+
+def test_blocks_nest_each_with_its_own_mock_anaf() -> None:
+    with intercept_anaf() as outer:
+        app = outer.register_app([CALLBACK])
+        with intercept_anaf() as inner:
+            assert inner.app is not outer.app
+            refused = requests.post(AnafOAuthClient.TOKEN, auth=(app.client_id, app.client_secret),
+                                    data={"grant_type": "refresh_token", "refresh_token": "x"}, timeout=5)
+            assert refused.json()["error"] == "invalid_client"  # the inner mock never saw the app
+        assert requests.post(AnafOAuthClient.TOKEN, auth=(app.client_id, app.client_secret), timeout=5,
+                             data={"grant_type": "refresh_token", "refresh_token": "x"}).json()["error"] == (
+            "invalid_grant")  # the outer one is back, and knows the app
