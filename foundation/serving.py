@@ -1,83 +1,66 @@
-"""Serving a Flask app on a real multi-threaded HTTP server, in the background of this process or as a process.
+"""Serving a WSGI app on a real multi-threaded HTTP/1.1 server, in the background of this process.
 
-The server is granian's: its Rust engine (hyper on tokio) accepts, parses and writes HTTP/1.1 and hands
-each request to the WSGI app on a small pool of Python threads. Per request that costs a fraction of the
-Python-side work of a pure-Python server (no select loop, trigger pipe or hand-off between threads).
+Each accepted connection gets a thread of its own that reads its requests, runs the app and writes the
+answers (`foundation.http11`, with llhttp parsing the bytes). A keep-alive client's request is served
+on the thread that read it: no event loop, no hand-off between threads, no wake-up of another one, and
+a slow request (an injected delay) holds up only its own connection.
 """
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
+import selectors
 import signal
 import socket
 import sys
 import threading
 import time
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import requests
 
-# granian's own entry points (its CLI, Granian(...).serve()) run workers as processes and own the
-# process's signals. One worker served from inside this process needs its worker API, which is
-# internal: pyproject pins granian to the minor version this module was written against.
-from granian._futures import _new_cbscheduler
-from granian._granian import SocketHolder, WorkerSignal, WSGIWorker
-from granian.http import HTTP1Settings
+from foundation.http11 import IDENT, Connection, WsgiApp, refuse
 
 log = logging.getLogger(__name__)
-# granian's engine logs each worker's start and stop at INFO: noise beside the services' own log.
-logging.getLogger("_granian").setLevel(logging.WARNING)
 
-IDENT = "anaf-sandbox"  # the Server header, unless the app sets its own
 BACKLOG = 1024
-NO_TLS = (False, None, None, None, "tls1.3", None, [], False)
-# What PEP 3333 asks of a server beyond the request itself (granian's scope has the CGI variables).
+# Connections served at once; one more is answered 503 and closed, rather than left waiting unseen.
+MAX_CONNECTIONS = 512
+# What PEP 3333 asks of a server beyond the request itself.
 BASE_ENVIRON = {
     "GATEWAY_INTERFACE": "CGI/1.1",
     "SCRIPT_NAME": "",
     "SERVER_SOFTWARE": IDENT,
     "wsgi.version": (1, 0),
+    "wsgi.url_scheme": "http",
     "wsgi.multithread": True,
     "wsgi.multiprocess": False,
     "wsgi.run_once": False,
-    "wsgi.input_terminated": True,  # the body is read to its end (chunked or not), as werkzeug may rely on
+    "wsgi.input_terminated": True,  # the body is there whole (chunked or not), as werkzeug may rely on
 }
-UNAVAILABLE = (503, [("Content-Type", "text/plain"), ("Server", IDENT)], b"stopping")
-# What an app leaves unread of a request body (a 405, a 401 before an upload is read) is read and dropped,
-# up to this much, so that the connection can carry the next request: a connection whose last body was
-# not read to its end cannot be reused, and a keep-alive client would find it broken. Past the limit the
-# answer says `Connection: close` instead.
-DRAIN_LIMIT = 16 * 1024 * 1024
 
 
 class ServerThread:
     """An HTTP server bound at construction (port 0 picks a free one), serving a WSGI app in the background.
 
     Binding first lets a caller learn the URL before it builds the app, which the launcher needs:
-    mock SBS must know its own URL to register its callback at mock ANAF. ``threads`` Python
-    threads run the app, so a slow request (an injected delay) does not hold up the others.
+    mock SBS must know its own URL to register its callback at mock ANAF.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, threads: int = 4) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         if not 0 <= port <= 65535:
             raise ValueError(f"port must be from 0 to 65535, got {port}")  # the socket layer would wrap it
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._listener = socket.create_server((host, port), family=family, backlog=BACKLOG)
-        # Accepted connections inherit it: without it a response written in two parts waits for the
-        # client's delayed ACK (40 ms). granian sets it on the listeners it makes itself, too.
-        self._listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.host = host
         self.port: int = int(self._listener.getsockname()[1])
-        self._threads = threads
-        self._app: Callable[..., Any] | None = None
-        self._stopping = False
-        self._signal = WorkerSignal()
-        self._finished = threading.Event()
-        self._signal.add_cb(self._finished.set)  # granian calls it once its threads have ended
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._busy = 0
-        self._idle = threading.Condition()
+        self.base_environ = {**BASE_ENVIRON, "SERVER_NAME": host, "SERVER_PORT": str(self.port)}
+        self.stopping = False
+        self._app: WsgiApp | None = None
+        self._acceptor: threading.Thread | None = None
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._lock = threading.Condition()
+        self._connections: dict[Connection, bool] = {}  # connection → busy with a request
 
     @property
     def url(self) -> str:
@@ -85,61 +68,86 @@ class ServerThread:
         return f"http://{host}:{self.port}"
 
     def start(self, app: Callable[..., Any]) -> "ServerThread":
-        """Serve ``app`` from granian's threads; returns at once."""
+        """Serve ``app``; returns at once."""
         self._app = app
-        # The worker wants an event loop for the async interfaces; WSGI calls never run on it.
-        self._loop = asyncio.new_event_loop()
-        worker = WSGIWorker(
-            1, (None, SocketHolder(self._listener.dup().detach(), False, BACKLOG)), None,
-            1,  # one Rust thread for the connections
-            512,  # granian's default bound on its own blocking threads
-            self._threads, 30,  # Python threads that run the app, kept 30 s when idle
-            BACKLOG,  # requests in flight before new ones wait
-            "1", HTTP1Settings(), None, None, *NO_TLS, (None, None),
-        )
-        worker.serve_str(_new_cbscheduler(self._loop, self._call, impl_asyncio=True), self._loop, self._signal)
+        self._acceptor = threading.Thread(target=self._accept_loop, name=f"http-{self.port}", daemon=True)
+        self._acceptor.start()
         return self
 
-    def _call(self, proto: Any, scope: dict[str, Any]) -> int:
-        """One request from granian: run the WSGI app and hand back its status, headers and body."""
-        with self._idle:
-            self._busy += 1
-        try:
-            if self._stopping or self._app is None:
-                proto.response_bytes(*UNAVAILABLE)
-                return 503
-            try:
-                status, headers, body = run_wsgi(self._app, {**BASE_ENVIRON, "wsgi.errors": sys.stderr, **scope})
-            except Exception:  # the services answer their own errors; this is a bug below them
-                log.exception("unhandled error serving %s %s", scope.get("REQUEST_METHOD"), scope.get("PATH_INFO"))
-                status, headers, body = 500, [("Content-Type", "text/plain"), ("Server", IDENT)], [b"internal error"]
-            if not read_to_end(scope["wsgi.input"], DRAIN_LIMIT):
-                headers = [*headers, ("Connection", "close")]
-            if isinstance(body, list):
-                proto.response_bytes(status, headers, b"".join(body))
-            else:
-                proto.response_iter(status, headers, Body(body))  # read to the end here, then closed
-            return status
-        finally:
-            with self._idle:
-                self._busy -= 1
-                if self._busy == 0:
-                    self._idle.notify_all()
+    def _accept_loop(self) -> None:
+        self._listener.setblocking(False)
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._listener, selectors.EVENT_READ)
+            selector.register(self._wake_r, selectors.EVENT_READ)
+            while not self.stopping:
+                for key, _ in selector.select():
+                    if key.fileobj is self._wake_r:
+                        return
+                    try:
+                        sock, peer = self._listener.accept()
+                    except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+                        continue
+                    except OSError as exc:  # out of file descriptors, say: the client is refused
+                        log.warning("cannot accept a connection: %s", exc)
+                        time.sleep(0.01)
+                        continue
+                    self._serve(sock, peer)
+
+    def _serve(self, sock: socket.socket, peer: Any) -> None:
+        sock.setblocking(True)
+        assert self._app is not None
+        connection = Connection(sock, peer, self._app, self)
+        with self._lock:
+            admitted = len(self._connections) < MAX_CONNECTIONS
+            if admitted:
+                self._connections[connection] = False
+        if not admitted:  # refused on a thread of its own, so that accepting goes on meanwhile
+            threading.Thread(target=_overloaded, args=(sock,), name=f"http-{self.port}-refuse", daemon=True).start()
+            return
+        threading.Thread(target=connection.serve, name=f"http-{self.port}-conn", daemon=True).start()
+
+    # What a Connection tells its server.
+    def idle(self, connection: Connection) -> bool:
+        """The connection waits for its next request; False when the server is stopping (it closes then)."""
+        with self._lock:
+            self._connections[connection] = False
+            if self.stopping:
+                self._lock.notify_all()  # stop() may be waiting for this request
+                return False
+            return True
+
+    def busy(self, connection: Connection) -> None:
+        with self._lock:
+            self._connections[connection] = True
+
+    def closed(self, connection: Connection) -> None:
+        with self._lock:
+            self._connections.pop(connection, None)
+            self._lock.notify_all()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop listening (the port is free again at once), let requests in progress finish, wait for granian."""
-        if not self._stopping:
-            self._stopping = True  # a request that still arrives on an open connection gets a 503
-            self._signal.set()  # granian stops accepting and closes connections as they go idle
+        """Stop listening (the port is free again at once), let requests in progress finish, close the rest."""
+        with self._lock:
+            first = not self.stopping
+            self.stopping = True  # a request that still arrives on an open connection gets a 503
+            idle = [c for c, busy in self._connections.items() if not busy]
+        if first:
+            self._wake_w.send(b"x")
+            if self._acceptor is not None:
+                self._acceptor.join(timeout)
             self._listener.close()
-        if self._loop is None:
-            return  # never started
+            self._wake_r.close()
+            self._wake_w.close()
+        for connection in idle:
+            connection.shutdown()
         deadline = time.monotonic() + timeout
-        # Its threads touch Python as they end: they must be done before the interpreter may exit.
-        self._finished.wait(timeout)
-        with self._idle:
-            self._idle.wait_for(lambda: self._busy == 0, max(0.0, deadline - time.monotonic()))
-        self._loop.close()
+        with self._lock:
+            while any(self._connections.values()) and time.monotonic() < deadline:
+                self._lock.wait(max(0.0, deadline - time.monotonic()))
+            # Connections that finished their request after the snapshot above are closing by now.
+            for connection, busy in list(self._connections.items()):
+                if not busy:
+                    connection.shutdown()
 
     def __enter__(self) -> "ServerThread":
         return self
@@ -148,63 +156,11 @@ class ServerThread:
         self.stop()
 
 
-def run_wsgi(app: Callable[..., Any], environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], Iterable[bytes]]:
-    """Call a WSGI app (PEP 3333): its status code, headers (with a Server header) and body iterable."""
-    started: list[Any] = []
-    written: list[bytes] = []
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
-        if exc_info is not None and started:
-            raise exc_info[1].with_traceback(exc_info[2])
-        started[:] = [status, headers]
-        return written.append
-
-    body = app(environ, start_response)
-    if written:  # the old write() callable was used: what it got comes first
-        rest = Body(body)
-        try:
-            body = [*written, *rest]
-        finally:
-            rest.close()
-    status, headers = started
-    if not any(name.lower() == "server" for name, _ in headers):
-        headers = [*headers, ("Server", IDENT)]
-    return int(status.split(" ", 1)[0]), headers, body
-
-
-def read_to_end(body: Any, limit: int) -> bool:
-    """Read and drop what is left of a request body; False when more than ``limit`` bytes were left or it broke."""
-    left = limit
+def _overloaded(sock: socket.socket) -> None:
     try:
-        while left >= 0:
-            chunk = body.read(min(65536, left + 1))
-            if not chunk:
-                return True
-            left -= len(chunk)
-    except Exception:  # the client went away mid-body: nothing to keep alive
-        return False
-    return False
-
-
-class Body:
-    """A response body as granian reads it: chunks, then ``close()`` as PEP 3333 requires."""
-
-    __slots__ = ("_chunks", "_body")
-
-    def __init__(self, body: Iterable[bytes]) -> None:
-        self._body = body
-        self._chunks = iter(body)
-
-    def __iter__(self) -> "Body":
-        return self
-
-    def __next__(self) -> bytes:
-        return next(self._chunks)
-
-    def close(self) -> None:
-        close = getattr(self._body, "close", None)
-        if close is not None:
-            close()
+        refuse(sock, 503, "too many connections")
+    finally:
+        sock.close()
 
 
 def port(text: str) -> int:

@@ -1,4 +1,4 @@
-"""ServerThread: a real HTTP server on 127.0.0.1, port 0, serving a plain WSGI app from granian's threads."""
+"""ServerThread: a real HTTP server on 127.0.0.1, port 0, serving a plain WSGI app, a thread per connection."""
 from __future__ import annotations
 
 import http.client
@@ -186,18 +186,124 @@ def test_a_body_the_app_left_unread_does_not_break_the_keep_alive_connection(ser
         conn.close()
 
 
-def test_past_the_drain_limit_the_answer_closes_the_connection(serve, monkeypatch) -> None:
-    monkeypatch.setattr("foundation.serving.DRAIN_LIMIT", 1024)
-    server = serve(ignores_the_body)
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    try:
-        conn.request("POST", "/", b"x" * 1024, {"Content-Type": "application/octet-stream"})
-        small = conn.getresponse()
-        assert (small.status, small.read(), small.getheader("Connection")) == (405, b"no", None)
-        conn.request("POST", "/", b"x" * 100_000, {"Content-Type": "application/octet-stream"})
-        large = conn.getresponse()
-        assert (large.status, large.read(), large.getheader("Connection")) == (405, b"no", "close")
-        conn.request("GET", "/")  # http.client opens a new connection after `Connection: close`
-        assert conn.getresponse().read() == b"no"
-    finally:
-        conn.close()
+def exchange(server: ServerThread, raw: bytes, wait_for: bytes = b"", timeout: float = 10) -> bytes:
+    """Send raw bytes on a new connection; what comes back until the server closes it (or ``wait_for`` shows)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as sock:
+        sock.sendall(raw)
+        received = b""
+        while not (wait_for and wait_for in received):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+        return received
+
+
+def echo(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+    body = environ["wsgi.input"].read()
+    facts = [environ["REQUEST_METHOD"], environ["PATH_INFO"], environ.get("CONTENT_LENGTH", "-"),
+             environ.get("HTTP_X_TWICE", "-"), str("HTTP_X_UNDER_SCORE" in environ)]
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [" ".join(facts).encode() + b" " + body]
+
+
+def test_a_body_past_the_limit_gets_413_and_the_app_never_runs(serve, monkeypatch) -> None:
+    monkeypatch.setattr("foundation.http11.BODY_LIMIT", 1024)
+    calls: list[str] = []
+
+    def app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        calls.append(environ["PATH_INFO"])
+        return echo(environ, start_response)
+
+    server = serve(app)
+    declared = exchange(server, b"POST /declared HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n")
+    assert declared.startswith(b"HTTP/1.1 413 ") and b"Connection: close" in declared
+    chunk = b"x" * 800
+    chunked = exchange(server, b"POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       + (b"%x\r\n%s\r\n" % (len(chunk), chunk)) * 2 + b"0\r\n\r\n")
+    assert chunked.startswith(b"HTTP/1.1 413 ")
+    small = exchange(server, b"POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 1024\r\nConnection: close\r\n\r\n"
+                     + b"y" * 1024)
+    assert small.startswith(b"HTTP/1.1 200 OK") and small.endswith(b"POST /small 1024 - False " + b"y" * 1024)
+    assert calls == ["/small"]
+
+
+def test_chunked_bodies_pipelining_continue_and_header_rules(serve) -> None:
+    server = serve(echo)
+    answer = exchange(server, b"POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nX-Twice: a\r\n"
+                      b"X-Twice: b\r\nX_Under_Score: sneaky\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+                      b"GET /second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    first, second = answer.split(b"HTTP/1.1 200 OK")[1:]
+    assert first.endswith(b"POST /c - a,b False abcde") and second.endswith(b"GET /second - - False ")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+        assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(b"body")
+        assert sock.recv(1000).endswith(b"POST /e 4 - False body")
+
+
+def test_malformed_and_oversized_requests_are_refused(serve, monkeypatch) -> None:
+    monkeypatch.setattr("foundation.http11.HEAD_LIMIT", 2048)
+    server = serve(echo)
+    assert exchange(server, b"NOT HTTP AT ALL\r\n\r\n").startswith(b"HTTP/1.1 400 ")
+    assert exchange(server, b"GET / HTTP/1.1\r\nContent-Length: -3\r\n\r\n").startswith(b"HTTP/1.1 400 ")
+    huge = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 4096 + b"\r\n\r\n"
+    assert exchange(server, huge).startswith(b"HTTP/1.1 431 ")
+    assert get(server, "/fine")[0] == 200
+
+
+def test_http_1_0_head_and_streams_get_the_framing_they_need(serve) -> None:
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterator[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return iter([b"streamed-", b"body"])
+
+    def generator_app(environ: dict[str, Any], start_response: StartResponse) -> Iterator[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])  # called as the first chunk is asked for
+        yield b"generated"
+
+    assert get(serve(generator_app), "/")[::2] == (200, b"generated")
+    server = serve(app)
+    old = exchange(server, b"GET / HTTP/1.0\r\n\r\n")
+    assert old.startswith(b"HTTP/1.0 200 OK") and b"Connection: close" in old and old.endswith(b"\r\n\r\nstreamed-body")
+    chunked = exchange(server, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert b"Transfer-Encoding: chunked" in chunked and chunked.endswith(b"9\r\nstreamed-\r\n4\r\nbody\r\n0\r\n\r\n")
+    head = exchange(server, b"HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK") and head.endswith(b"\r\n\r\n") and b"streamed" not in head
+    assert b"Date: " in head and b"Server: anaf-sandbox" in head
+
+
+def test_stop_closes_idle_keep_alive_connections(serve) -> None:
+    server = serve(echo)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(1000).startswith(b"HTTP/1.1 200 OK")
+        started = time.monotonic()
+        server.stop()
+        assert sock.recv(1000) == b""  # closed by the server, not left waiting for the idle timeout
+        assert time.monotonic() - started < 5
+
+
+def test_connections_past_the_limit_are_answered_503(serve, monkeypatch) -> None:
+    monkeypatch.setattr("foundation.serving.MAX_CONNECTIONS", 1)
+    server = serve(echo)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as first:
+        first.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert first.recv(1000).startswith(b"HTTP/1.1 200 OK")
+        assert exchange(server, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").startswith(b"HTTP/1.1 503 ")
+    deadline = time.monotonic() + 10
+    while get(server, "/")[0] != 200 and time.monotonic() < deadline:  # the slot is free once it closed
+        pass
+
+
+def test_a_connection_idle_past_the_timeout_is_closed(serve, monkeypatch) -> None:
+    monkeypatch.setattr("foundation.http11.IDLE_TIMEOUT", 0.3)
+    server = serve(echo)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(1000).startswith(b"HTTP/1.1 200 OK")
+        started = time.monotonic()
+        assert sock.recv(1000) == b""
+        assert 0.2 < time.monotonic() - started < 5
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"GET /half HTTP/1.1\r\nHost: x\r\n")  # a request that never ends
+        assert sock.recv(1000) == b""
