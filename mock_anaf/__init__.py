@@ -45,7 +45,7 @@ from mock_anaf.portal_api import create_portal_api_blueprint
 from mock_anaf.registry import Registry
 from mock_anaf.services import FAULT_ENDPOINTS, FAULT_KINDS, Services
 from mock_anaf.store import Store
-from mock_anaf.tokens import SigningKey, TokenMinter
+from mock_anaf.tokens import Occupancy, SigningKey, TokenMinter
 
 if TYPE_CHECKING:
     from itsdangerous import URLSafeTimedSerializer
@@ -68,7 +68,8 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
     taxpayers = taxpayer_registry.Taxpayers(store.db)
     registry = Registry(store, clock, config.strict_https, taxpayers)
     registry.seed_identities()
-    minter = TokenMinter(key, config.issuer, clock)
+    occupancy = Occupancy()  # counted by HotPaths, which sees every request
+    minter = TokenMinter(key, config.issuer, clock, spare_core=occupancy.alone)
     lifetimes = Lifetimes(config.code_lifetime, config.access_token_lifetime, config.refresh_token_lifetime)
     api_settings = processing.RuntimeSettings(config.api_settings())
     sequences, quotas = processing.Sequences(store.db), processing.Quotas(store.db)
@@ -133,7 +134,7 @@ def create_app(config: Config | None = None, *, base_clock: Clock | None = None)
         return render_template("index.html", anaf=anaf)
 
     app.register_error_handler(Exception, lambda exc: handle_error(exc, services))
-    app.wsgi_app = HotPaths(app.wsgi_app, services, hosts)  # type: ignore[method-assign]
+    app.wsgi_app = HotPaths(app.wsgi_app, services, hosts, occupancy)  # type: ignore[method-assign]
     return app
 
 

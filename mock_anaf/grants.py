@@ -176,8 +176,7 @@ class Grants:
         raise InvalidGrant("The authorization code was already used; the tokens issued from it are revoked")
 
     def _mint(self, subject: Subject, grant_id: str, as_jwt: bool) -> tuple[TokenPair, list[TokenRecord]]:
-        access = self.minter.mint(subject, "access", self.lifetimes.access, as_jwt)
-        refresh = self.minter.mint(subject, "refresh", self.lifetimes.refresh, as_jwt)
+        access, refresh = self.minter.pair(subject, self.lifetimes.access, self.lifetimes.refresh, as_jwt)
         rows = [
             TokenRecord(token_hash(m.value), m.kind, subject.client_id, grant_id, subject.serial, subject.cifs,
                         m.is_jwt, m.issued_at, m.expires_at, None, roles=subject.services)

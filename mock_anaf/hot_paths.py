@@ -27,6 +27,7 @@ from mock_anaf import csrf
 from mock_anaf.oauth_calls import Answer, Note, error_answer, server_error_answer
 from mock_anaf.params import FORM_TYPE, unique_params
 from mock_anaf.services import Services
+from mock_anaf.tokens import Occupancy
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,12 @@ FORM_LIMIT = 64 * 1024
 class HotPaths:
     """A WSGI app in front of mock ANAF's Flask app (``app.wsgi_app``) that answers the plain sign-in calls."""
 
-    def __init__(self, flask_app: WsgiApp, services: Services, hosts: HostPolicy) -> None:
+    def __init__(self, flask_app: WsgiApp, services: Services, hosts: HostPolicy,
+                 occupancy: Occupancy | None = None) -> None:
         self.flask = flask_app
         self._services = services
         self._hosts = hosts
+        self.occupancy = occupancy or Occupancy()  # every request, counted while it is answered
         self._limit = min(FORM_LIMIT, services.config.max_body_bytes)
         # path → (fault endpoint, handler); a handler returns None to leave the call to Flask.
         self._calls: dict[str, tuple[str, Callable[[dict[str, Any], Pairs, Note], Answer | None]]] = {
@@ -51,6 +54,10 @@ class HotPaths:
         }
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        with self.occupancy:
+            return self._answer(environ, start_response)
+
+    def _answer(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         call = self._calls.get(environ.get("PATH_INFO", "")) if environ.get("REQUEST_METHOD") == "POST" else None
         if call is None:
             return self.flask(environ, start_response)

@@ -3,7 +3,9 @@ takes every call that is not plain."""
 from __future__ import annotations
 
 import base64
+import os
 import re
+import threading
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -45,6 +47,33 @@ def test_errors_of_plain_calls_are_answered_without_flask_too(anaf, flask_calls)
     assert answer.get_json() == {"error": "invalid_grant", "error_description": "Invalid authorization code"}
     assert answer.headers["Cache-Control"] == "no-store"
     assert flask_calls == []
+
+
+def test_every_request_is_counted_while_answered_and_a_lone_sign_in_signs_side_by_side(anaf, monkeypatch) -> None:
+    layer = anaf.app.wsgi_app
+    inner, counts = layer.flask, []
+
+    def spy(environ: dict[str, Any], start_response: Any) -> Any:
+        counts.append(layer.occupancy.count)
+        return inner(environ, start_response)
+
+    monkeypatch.setattr(layer, "flask", spy)
+    assert anaf.client.get("/healthz").status_code == 200
+    assert counts == [1] and layer.occupancy.count == 0
+
+    key, threads = anaf.app.extensions["mock_anaf"].key, {}
+    sign = key.sign
+
+    def noting_sign(claims: dict[str, Any]) -> str:
+        threads[claims["token_type"]] = threading.current_thread().name
+        return sign(claims)
+
+    monkeypatch.setattr(key, "sign", noting_sign)
+    assert JWT.fullmatch(anaf.tokens()["refresh_token"])
+    assert threads["access"] == threading.current_thread().name
+    # With one CPU there is no core to spare, and both are signed in turn.
+    assert threads["refresh"].startswith("anaf-signing") == ((os.cpu_count() or 1) > 1)
+    assert layer.occupancy.count == 0
 
 
 def _fault(anaf, endpoint: str, error: str) -> None:

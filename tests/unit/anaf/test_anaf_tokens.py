@@ -4,13 +4,14 @@ from __future__ import annotations
 import itertools
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from mock_anaf.tokens import SigningKey, Subject, TokenMinter, token_hash
+from mock_anaf.tokens import Occupancy, SigningKey, Subject, TokenMinter, token_hash
 from foundation.clock import FixedClock
 
 SUBJECT = Subject("client-1", "4F1A9C2E", ("12345674", "RO23456783"), ("EFACTURA", "ETRANSPORT"))
@@ -61,6 +62,63 @@ def test_roles_follow_the_enrolled_services(signing_key: SigningKey) -> None:
     only_transport = Subject("c", "AA", ("1",), ("ETRANSPORT",))
     claims = minter(signing_key, FixedClock()).claims(only_transport, "access", 60)
     assert (claims["roles"], claims["scope"]) == (["ETRANSPORT"], "ETRANSPORT")
+
+
+class RecordingKey:
+    """A SigningKey stand-in that notes which thread signed which token."""
+
+    def __init__(self, key: SigningKey, fail_on: str | None = None) -> None:
+        self.key, self.fail_on = key, fail_on
+        self.threads: dict[str, str] = {}
+
+    def sign(self, claims: dict) -> str:
+        self.threads[claims["token_type"]] = threading.current_thread().name
+        if claims["token_type"] == self.fail_on:
+            raise RuntimeError(f"cannot sign the {self.fail_on} token")
+        return self.key.sign(claims)
+
+
+@pytest.mark.parametrize("spare", [True, False], ids=["side-by-side", "in-turn"])
+def test_a_pair_is_signed_side_by_side_only_when_a_core_is_spare(signing_key: SigningKey, spare: bool) -> None:
+    key = RecordingKey(signing_key)
+    pair = TokenMinter(key, "https://logincert.anaf.ro", FixedClock(5000.0),  # type: ignore[arg-type]
+                       spare_core=lambda: spare).pair(SUBJECT, 60, 3600, as_jwt=True)
+    public = RSAKey.import_key(signing_key.public_jwk())
+    decoded = [jwt.decode(m.value, public, algorithms=["RS512"]).claims for m in pair]
+    assert [(c["token_type"], c["exp"]) for c in decoded] == [("access", 5060), ("refresh", 8600)]
+    assert key.threads["access"] == threading.current_thread().name
+    assert (key.threads["refresh"] != threading.current_thread().name) == spare
+    assert key.threads["refresh"].startswith("anaf-signing") == spare
+
+
+@pytest.mark.parametrize("failing", ["access", "refresh"])
+def test_a_failed_signature_on_either_thread_reaches_the_caller(signing_key: SigningKey, failing: str) -> None:
+    minter = TokenMinter(RecordingKey(signing_key, fail_on=failing), "iss", FixedClock(),  # type: ignore[arg-type]
+                         spare_core=lambda: True)
+    with pytest.raises(RuntimeError, match=f"cannot sign the {failing} token"):
+        minter.pair(SUBJECT, 60, 3600, as_jwt=True)
+
+
+def test_opaque_pairs_never_use_the_helper(signing_key: SigningKey) -> None:
+    asked: list[bool] = []
+    minter = TokenMinter(signing_key, "iss", FixedClock(100.0), spare_core=lambda: asked.append(True) or True)
+    access, refresh = minter.pair(SUBJECT, 60, 3600, as_jwt=False)
+    assert (access.is_jwt, refresh.is_jwt, asked) == (False, False, [])
+
+
+def test_occupancy_counts_requests_in_and_out() -> None:
+    occupancy = Occupancy()
+    assert occupancy.alone()
+    with occupancy:
+        assert occupancy.alone()  # the caller's own request
+        with occupancy:
+            assert not occupancy.alone()
+        assert occupancy.alone()
+    with pytest.raises(ValueError):
+        with occupancy:
+            raise ValueError("a request that failed still leaves")
+    with occupancy:
+        assert occupancy.alone()
 
 
 def test_opaque_token_is_the_random_value(signing_key: SigningKey) -> None:
