@@ -9,7 +9,7 @@ from pathlib import Path
 import requests
 
 from foundation.graphql_client import GraphQLError, GraphQLUnavailable
-from foundation.serving import exposure_warning, port, stop_requested, wait_for_signal
+from foundation.serving import exposure_warning, log_to_stderr, port, stop_requested, wait_for_signal
 from sandbox.launcher import Options, Sandbox
 from sandbox.summary import render
 from sandbox.seeding import SeedingError, seed_running
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         return seed(args)
     if args.command == "desktop-demo":
         return desktop_demo(args)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    log_to_stderr()
     warning = exposure_warning(args.host)
     if warning:
         print(warning, file=sys.stderr, flush=True)
