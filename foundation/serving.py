@@ -1,9 +1,9 @@
 """Serving a WSGI app on a real multi-threaded HTTP/1.1 server, in the background of this process.
 
-Each accepted connection gets a thread of its own that reads its requests, runs the app and writes the
-answers (`foundation.http11`, with llhttp parsing the bytes). A keep-alive client's request is served
-on the thread that read it: no event loop, no hand-off between threads, no wake-up of another one, and
-a slow request (an injected delay) holds up only its own connection.
+Each accepted connection gets a thread of its own that reads its requests, runs the app and writes
+the answers (`foundation.connection`; llhttp parses the bytes, `foundation.http11`). A keep-alive
+client's request is served on the thread that read it: no event loop, no hand-off between threads,
+no wake-up of another one, and a slow request (an injected delay) holds up only its own connection.
 """
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from typing import Any, Callable
 
 import requests
 
-from foundation.http11 import IDENT, Connection, WsgiApp, refuse
+from foundation.connection import Connection, WsgiApp
+from foundation.http11 import IDENT, refuse
 
 log = logging.getLogger(__name__)
 

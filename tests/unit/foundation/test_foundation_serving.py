@@ -296,7 +296,7 @@ def test_connections_past_the_limit_are_answered_503(serve, monkeypatch) -> None
 
 
 def test_a_connection_idle_past_the_timeout_is_closed(serve, monkeypatch) -> None:
-    monkeypatch.setattr("foundation.http11.IDLE_TIMEOUT", 0.3)
+    monkeypatch.setattr("foundation.connection.IDLE_TIMEOUT", 0.3)
     server = serve(echo)
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(b"GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
