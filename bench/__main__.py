@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                  "skipped: no httpx" if with_httpx is None else f"{with_httpx} flows/s", "", ""))
     rows.append(("  per CPU-second (what load on the machine does not change)",
                  f"{local['flows_per_cpu_s']} flows/s", "", ""))
-    rows.append(("  of which mock ANAF app alone (WSGI, no requests/responses)",
+    rows.append(("  of which mock ANAF app alone (WSGI, no requests)",
                  f"{local['app_ms_per_flow']} ms/flow", "", ""))
     rows.append(("  of which RS512 signing (2 JWTs a flow)", f"{local['signing_ms_per_flow']} ms/flow", "", ""))
 
