@@ -5,6 +5,7 @@ import http.client
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -199,6 +200,15 @@ def exchange(server: ServerThread, raw: bytes, wait_for: bytes = b"", timeout: f
         return received
 
 
+@contextmanager
+def answered_once(server: ServerThread) -> Iterator[socket.socket]:
+    """A keep-alive connection whose first request was answered 200, still open."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(1000).startswith(b"HTTP/1.1 200 OK")
+        yield sock
+
+
 def echo(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
     body = environ["wsgi.input"].read()
     facts = [environ["REQUEST_METHOD"], environ["PATH_INFO"], environ.get("CONTENT_LENGTH", "-"),
@@ -274,9 +284,7 @@ def test_http_1_0_head_and_streams_get_the_framing_they_need(serve) -> None:
 
 def test_stop_closes_idle_keep_alive_connections(serve) -> None:
     server = serve(echo)
-    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-        sock.sendall(b"GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert sock.recv(1000).startswith(b"HTTP/1.1 200 OK")
+    with answered_once(server) as sock:
         started = time.monotonic()
         server.stop()
         assert sock.recv(1000) == b""  # closed by the server, not left waiting for the idle timeout
@@ -286,21 +294,18 @@ def test_stop_closes_idle_keep_alive_connections(serve) -> None:
 def test_connections_past_the_limit_are_answered_503(serve, monkeypatch) -> None:
     monkeypatch.setattr("foundation.serving.MAX_CONNECTIONS", 1)
     server = serve(echo)
-    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as first:
-        first.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert first.recv(1000).startswith(b"HTTP/1.1 200 OK")
+    with answered_once(server):
         assert exchange(server, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").startswith(b"HTTP/1.1 503 ")
     deadline = time.monotonic() + 10
     while get(server, "/")[0] != 200 and time.monotonic() < deadline:  # the slot is free once it closed
         pass
+    assert get(server, "/")[0] == 200
 
 
 def test_a_connection_idle_past_the_timeout_is_closed(serve, monkeypatch) -> None:
     monkeypatch.setattr("foundation.connection.IDLE_TIMEOUT", 0.3)
     server = serve(echo)
-    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-        sock.sendall(b"GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert sock.recv(1000).startswith(b"HTTP/1.1 200 OK")
+    with answered_once(server) as sock:
         started = time.monotonic()
         assert sock.recv(1000) == b""
         assert 0.2 < time.monotonic() - started < 5
