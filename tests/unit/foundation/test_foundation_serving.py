@@ -312,3 +312,32 @@ def test_a_connection_idle_past_the_timeout_is_closed(serve, monkeypatch) -> Non
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(b"GET /half HTTP/1.1\r\nHost: x\r\n")  # a request that never ends
         assert sock.recv(1000) == b""
+
+
+def test_many_keep_alive_clients_at_once_each_get_their_own_answers(serve) -> None:
+    server = serve(echo)
+    failures: list[str] = []
+
+    def client(n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            for i in range(20):
+                body = f"client-{n}-call-{i}".encode()
+                conn.request("POST", f"/c{n}", body, {"Content-Type": "text/plain"})
+                answer = conn.getresponse().read()
+                if answer != f"POST /c{n} {len(body)} - False ".encode() + body:
+                    failures.append(f"{n}/{i}: {answer[:80]!r}")
+        except Exception as exc:  # noqa: BLE001 - reported below, with the client it happened to
+            failures.append(f"{n}: {exc!r}")
+        finally:
+            conn.close()
+
+    clients = [threading.Thread(target=client, args=(n,)) for n in range(32)]
+    for thread in clients:
+        thread.start()
+    for thread in clients:
+        thread.join(30)
+    assert failures == [] and not any(t.is_alive() for t in clients)
+    started = time.monotonic()
+    server.stop()
+    assert time.monotonic() - started < 5
