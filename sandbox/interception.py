@@ -23,7 +23,6 @@ import requests
 from flask import Flask
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPResponse
-from urllib3._collections import HTTPHeaderDict
 
 from foundation import anaf
 from mock_anaf import create_app
@@ -133,7 +132,7 @@ def build_response(adapter: HTTPAdapter, request: requests.PreparedRequest, stat
                    headers: list[tuple[str, str]], body: bytes) -> requests.Response:
     """The `requests.Response` an adapter makes of this answer had it come from the network."""
     cookies = _SetCookies(headers) if any(k.lower() == "set-cookie" for k, _ in headers) else None
-    raw = HTTPResponse(body=io.BytesIO(body), headers=HTTPHeaderDict(headers), status=status,
+    raw = HTTPResponse(body=io.BytesIO(body), headers=headers, status=status,  # headers: repeats kept
                        reason=http.client.responses.get(status), preload_content=False,
                        original_response=cookies, request_method=request.method)
     return adapter.build_response(request, raw)
