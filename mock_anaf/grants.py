@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hmac
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
 
@@ -25,6 +27,20 @@ class Lifetimes:
     code: int
     access: int
     refresh: int
+
+
+# Prepared token pairs waiting for their code's exchange; the oldest go first past this many.
+PREPARED_LIMIT = 64
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The JWT pair a code's exchange would mint, signed ahead while the client was busy elsewhere."""
+
+    subject: Subject
+    lifetimes: Lifetimes
+    access: Minted
+    refresh: Minted
 
 
 @dataclass(frozen=True)
@@ -105,6 +121,8 @@ class Grants:
         self.clock = clock
         self.lifetimes = lifetimes
         self._new_secret = new_secret
+        self._prepared: OrderedDict[str, Prepared] = OrderedDict()  # code hash → its pair, not issued yet
+        self._prepared_lock = threading.Lock()
 
     def issue_code(self, app: AppRecord, redirect_uri: str, identity: Identity, want_jwt: bool) -> str:
         """A fresh single-use code bound to the app, the redirect_uri and the chosen certificate."""
@@ -120,6 +138,31 @@ class Grants:
         )
         return code
 
+    def prepare_tokens(self, code: str, app: AppRecord, identity: Identity) -> None:
+        """Sign now the JWT pair that exchanging ``code`` would mint; called once the code is out.
+
+        Over HTTP the client needs a moment to read the redirect and come back with the code; the two
+        signatures, most of the exchange's work, are made meanwhile. ``exchange_code`` uses them only
+        when they are exactly what it would mint itself (same subject, lifetimes and second), else signs
+        anew. Nothing prepared is stored, or valid anywhere, until the exchange issues it.
+        """
+        subject = Subject(app.client_id, identity.serial, identity.cifs, app.services)
+        lifetimes = self.lifetimes
+        access, refresh = self.minter.pair(subject, lifetimes.access, lifetimes.refresh, True)
+        with self._prepared_lock:
+            self._prepared[token_hash(code)] = Prepared(subject, lifetimes, access, refresh)
+            while len(self._prepared) > PREPARED_LIMIT:
+                self._prepared.popitem(last=False)
+
+    def _take_prepared(self, code_hash: str, subject: Subject) -> TokenPair | None:
+        """The pair prepared for a code if it is exactly what minting now would give; dropped either way."""
+        with self._prepared_lock:
+            prepared = self._prepared.pop(code_hash, None)
+        if (prepared is None or prepared.subject != subject or prepared.lifetimes != self.lifetimes
+                or prepared.access.issued_at != int(self.clock.now())):
+            return None
+        return TokenPair(prepared.access, prepared.refresh, self.lifetimes.access)
+
     def exchange_code(self, app: AppRecord, code: str, redirect_uri: str | None, want_jwt: bool) -> TokenPair:
         """Tokens for a code, once (RFC 6749 §4.1.3); reuse revokes what the code gave (§4.1.2)."""
         now = self.clock.now()
@@ -132,7 +175,12 @@ class Grants:
             raise InvalidGrant(problem)
         assert record is not None
         subject = Subject(app.client_id, record.serial, record.cifs, app.services)
-        pair, rows = self._mint(subject, record.grant_id, want_jwt or record.want_jwt)
+        as_jwt = want_jwt or record.want_jwt
+        prepared = self._take_prepared(record.hash, subject) if as_jwt else None
+        if prepared is not None:
+            pair, rows = prepared, self._rows(prepared, subject, record.grant_id)
+        else:
+            pair, rows = self._mint(subject, record.grant_id, as_jwt)
         # Signing happens above, outside the lock; only the compare-and-set is serialized.
         if not self.store.redeem_code(record.hash, now, rows):
             self._refuse_replay(record, now)
@@ -177,9 +225,13 @@ class Grants:
 
     def _mint(self, subject: Subject, grant_id: str, as_jwt: bool) -> tuple[TokenPair, list[TokenRecord]]:
         access, refresh = self.minter.pair(subject, self.lifetimes.access, self.lifetimes.refresh, as_jwt)
-        rows = [
+        pair = TokenPair(access, refresh, self.lifetimes.access)
+        return pair, self._rows(pair, subject, grant_id)
+
+    @staticmethod
+    def _rows(pair: TokenPair, subject: Subject, grant_id: str) -> list[TokenRecord]:
+        return [
             TokenRecord(token_hash(m.value), m.kind, subject.client_id, grant_id, subject.serial, subject.cifs,
                         m.is_jwt, m.issued_at, m.expires_at, None, roles=subject.services)
-            for m in (access, refresh)
+            for m in (pair.access, pair.refresh)
         ]
-        return TokenPair(access, refresh, self.lifetimes.access), rows

@@ -88,7 +88,7 @@ class HotPaths:
                                       duration_ms=(time.perf_counter() - started) * 1000, **notes)
         headers = [*answer.headers, ("Content-Length", str(len(answer.body))), *SECURITY_HEADERS.items()]
         start_response(f"{answer.status} {HTTP_STATUS_CODES[answer.status].upper()}", headers)
-        return [answer.body]
+        return [answer.body] if answer.after is None else ThenRun([answer.body], answer.after)
 
     def _plain_form(self, environ: dict[str, Any]) -> Pairs | None:
         """The form's fields when the body is a plain UTF-8 form of known, small length; else None.
@@ -123,6 +123,22 @@ class HotPaths:
 
     def _token(self, environ: dict[str, Any], pairs: Pairs, note: Note) -> Answer:
         return self._services.oauth.token(unique_params(pairs), environ.get("HTTP_AUTHORIZATION"), note)
+
+
+class ThenRun(list):  # type: ignore[type-arg]
+    """A WSGI body (a list, so servers send it at once) whose ``close()`` runs ``after`` (PEP 3333)."""
+
+    def __init__(self, chunks: list[bytes], after: Callable[[], None]) -> None:
+        super().__init__(chunks)
+        self._after: Callable[[], None] | None = after
+
+    def close(self) -> None:
+        after, self._after = self._after, None
+        if after is not None:
+            try:
+                after()
+            except Exception:  # the answer is out already; what was to be prepared is simply not ready
+                log.exception("work after the answer failed")
 
 
 def _query(environ: dict[str, Any]) -> Pairs:

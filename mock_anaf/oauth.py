@@ -85,7 +85,10 @@ def create_oauth_blueprint(services: Services) -> Blueprint:
 
 def as_response(answer: Answer) -> Response:
     """An ``Answer`` of ``oauth_calls`` as a Flask response."""
-    return Response(answer.body, status=answer.status, headers=answer.headers)
+    response = Response(answer.body, status=answer.status, headers=answer.headers)
+    if answer.after is not None:
+        response.call_on_close(answer.after)
+    return response
 
 
 def server_metadata(services: Services) -> dict[str, Any]:

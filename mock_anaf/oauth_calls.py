@@ -7,9 +7,10 @@ whichever of them takes it. Facts for the journal go to a ``note`` callable (nev
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from typing import Any, Callable, Mapping
 
@@ -34,11 +35,15 @@ HTML_TYPE = "text/html; charset=utf-8"
 
 @dataclass(frozen=True)
 class Answer:
-    """One HTTP answer: status code, headers (Content-Length excluded) and body."""
+    """One HTTP answer: status code, headers (Content-Length excluded) and body.
+
+    ``after`` is work for once the answer is out (WSGI's ``close()``), while the client reads it.
+    """
 
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+    after: Callable[[], None] | None = None
 
 
 def json_answer(status: int, value: Any, headers: list[tuple[str, str]] | None = None) -> Answer:
@@ -120,7 +125,11 @@ class OAuthCalls:
                                                          [("error", "access_denied"), ("state", req.state)]))
         code = self.grants.issue_code(req.app, req.redirect_uri, identity, req.want_jwt)
         log.info("authorization code issued to client %s for certificate %s", req.app.client_id, identity.serial)
-        return redirect_answer(redirects.with_params(req.redirect_uri, [("code", code), ("state", req.state)]))
+        answer = redirect_answer(redirects.with_params(req.redirect_uri, [("code", code), ("state", req.state)]))
+        if not req.want_jwt:
+            return answer  # opaque tokens cost nothing to make: nothing to prepare
+        # While the client follows the redirect, the exchange's two signatures are made (see prepare_tokens).
+        return replace(answer, after=functools.partial(self.grants.prepare_tokens, code, req.app, identity))
 
     def token(self, form: dict[str, str], authorization: str | None, note: Note) -> Answer:
         """Exchange a code, or rotate a refresh token; client auth by HTTP Basic (or body unless strict)."""

@@ -21,8 +21,9 @@ class Client:
 
     callback = CALLBACK
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, app: Any = None) -> None:
         self.url = url
+        self.app = app  # the Flask app behind ``url``, for spying on it
         self.http = requests.Session()
         self.client_id = ""
         self.client_secret = ""
@@ -85,7 +86,7 @@ def start_anaf(anaf_key_file: str) -> Iterator[Callable[..., Client]]:
         app = create_app(Config(host="127.0.0.1", port=server.port, public_url=server.url, **settings))
         apps.append(app)
         server.start(app)
-        return Client(server.url)
+        return Client(server.url, app)
 
     try:
         yield start

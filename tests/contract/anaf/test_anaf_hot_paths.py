@@ -76,6 +76,69 @@ def test_every_request_is_counted_while_answered_and_a_lone_sign_in_signs_side_b
     assert layer.occupancy.count == 0
 
 
+@pytest.fixture()
+def signatures(anaf, monkeypatch) -> list[str]:
+    """The kind of every JWT mock ANAF signs while the test runs, its clock stopped (a pair signed ahead
+    is issued only within the second it was signed in)."""
+    clock, now = anaf.services.clock, anaf.services.clock.now()
+    monkeypatch.setattr(clock, "now", lambda: now)
+    key, kinds = anaf.services.key, []
+    sign = key.sign
+
+    def noting_sign(claims: dict[str, Any]) -> str:
+        kinds.append(claims["token_type"])
+        return sign(claims)
+
+    monkeypatch.setattr(key, "sign", noting_sign)
+    return kinds
+
+
+def _browser_decision(anaf) -> Any:
+    query = {"response_type": "code", "client_id": anaf.client_id, "redirect_uri": anaf.callback, "state": "st-1",
+             "token_content_type": "jwt"}
+    page = anaf.client.get(AUTHORIZE, query_string=query).get_data(as_text=True)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    return anaf.client.post(AUTHORIZE, data={**fields, "identity": anaf.serial, "decision": "allow"},
+                            headers={"Origin": "http://localhost"})
+
+
+@pytest.mark.parametrize("decide", [pytest.param(lambda a: a.authorize(), id="script"),
+                                    pytest.param(_browser_decision, id="browser-form")])
+def test_the_exchange_s_tokens_are_signed_once_the_code_is_out(anaf, signatures: list[str],
+                                                                decide: Callable[[Any], Any]) -> None:
+    with decide(anaf) as answer:  # closing the body is what a WSGI server does once it has sent it
+        assert answer.status_code == 302
+        assert signatures == []
+    assert sorted(signatures) == ["access", "refresh"]
+    code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+    tokens = anaf.token({"grant_type": "authorization_code", "code": code, "redirect_uri": anaf.callback})
+    assert tokens.status_code == 200 and len(signatures) == 2  # the exchange signed nothing
+    assert anaf.hello(tokens.get_json()["access_token"]).status_code == 200
+
+
+def test_opaque_sign_ins_prepare_nothing(anaf, signatures: list[str]) -> None:
+    with anaf.authorize(token_content_type=None) as answer:
+        code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+    assert signatures == []
+    tokens = anaf.token({"grant_type": "authorization_code", "code": code, "redirect_uri": anaf.callback,
+                         "token_content_type": "jwt"})
+    assert tokens.status_code == 200 and sorted(signatures) == ["access", "refresh"]
+
+
+def test_a_failure_after_the_answer_is_logged_and_the_exchange_signs_itself(anaf, signatures: list[str],
+                                                                             monkeypatch, caplog) -> None:
+    minter = anaf.services.grants.minter
+    pair = minter.pair
+    monkeypatch.setattr(minter, "pair", lambda *args: (_ for _ in ()).throw(RuntimeError("no entropy")))
+    with anaf.authorize() as answer:
+        assert answer.status_code == 302
+    assert "work after the answer failed" in caplog.text
+    monkeypatch.setattr(minter, "pair", pair)
+    code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
+    tokens = anaf.token({"grant_type": "authorization_code", "code": code, "redirect_uri": anaf.callback})
+    assert tokens.status_code == 200 and sorted(signatures) == ["access", "refresh"]
+
+
 def _fault(anaf, endpoint: str, error: str) -> None:
     assert anaf.client.post("/__admin/faults", json={"endpoint": endpoint, "error": error}).status_code == 201
 

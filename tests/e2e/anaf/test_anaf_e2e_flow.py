@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -75,3 +77,27 @@ def test_unregistered_redirect_is_never_followed(anaf) -> None:
     assert answer.status_code == 400 and "Location" not in answer.headers
     assert answer.json() == {"error": "invalid_request", "error_description":
                              "Redirect-URI (https://evil.example/cb) does not match with client app configuration."}
+
+
+def test_the_tokens_are_signed_while_the_client_follows_the_redirect(anaf, monkeypatch) -> None:
+    services = anaf.app.extensions["mock_anaf"]
+    key, grants, kinds, prepared = services.key, services.grants, [], threading.Event()
+    sign, prepare, now = key.sign, grants.prepare_tokens, services.clock.now()
+    monkeypatch.setattr(services.clock, "now", lambda: now)  # a pair signed ahead is good within its second
+
+    def noting_sign(claims: dict[str, Any]) -> str:
+        kinds.append(claims["token_type"])
+        return sign(claims)
+
+    def noting_prepare(*args: Any) -> None:
+        prepare(*args)
+        prepared.set()
+
+    monkeypatch.setattr(key, "sign", noting_sign)
+    monkeypatch.setattr(grants, "prepare_tokens", noting_prepare)
+    code = anaf.code()  # the 302 is read: the server signs after sending it
+    assert prepared.wait(10)
+    assert sorted(kinds) == ["access", "refresh"]
+    answer = anaf.exchange(code)
+    assert answer.status_code == 200 and len(kinds) == 2
+    assert anaf.hello(answer.json()["access_token"]).status_code == 200

@@ -1,14 +1,18 @@
 """Code and refresh-token rules (RFC 6749 §4.1.2, §4.1.3, §6) with a fixed clock."""
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import replace
+from typing import Any, Callable
 
 import pytest
 
 from mock_anaf.errors import InvalidGrant
-from mock_anaf.grants import Grants, Lifetimes, access_problem, code_problem, is_replay, refresh_problem
+from mock_anaf.grants import (PREPARED_LIMIT, Grants, Lifetimes, access_problem, code_problem, is_replay,
+                              refresh_problem)
 from mock_anaf.store import AppRecord, CodeRecord, Identity, Store, TokenRecord
-from mock_anaf.tokens import SigningKey, TokenMinter
+from mock_anaf.tokens import Minted, SigningKey, Subject, TokenMinter
 from foundation.clock import FixedClock
 
 CB = "https://erp.example.ro/cb"
@@ -172,3 +176,75 @@ def test_revoke_rules(world) -> None:
     assert grants.access_token(pair.access.value)[1] is None
     assert grants.revoke(app, pair.refresh.value) is True  # a refresh token takes its grant with it
     assert grants.access_token(pair.access.value)[1] == "the token was revoked"
+
+
+# -- a code's JWT pair signed ahead, once the code is out (Grants.prepare_tokens) --
+
+
+@pytest.fixture()
+def signed(world, monkeypatch) -> list[Minted]:
+    """Every token the grants' minter makes while the test runs, in order."""
+    minter, made = world[0].minter, []
+    mint = minter.mint
+
+    def noting_mint(*args: Any) -> Minted:
+        made.append(mint(*args))
+        return made[-1]
+
+    monkeypatch.setattr(minter, "mint", noting_mint)
+    return made
+
+
+def _claims(jwt: str) -> dict[str, Any]:
+    payload = jwt.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def test_a_pair_prepared_once_the_code_is_out_is_the_one_issued(world, signed: list[Minted]) -> None:
+    grants, clock, app, _, identity = world
+    code = grants.issue_code(app, CB, identity, want_jwt=True)
+    grants.prepare_tokens(code, app, identity)
+    prepared = [m.value for m in signed]
+    pair = grants.exchange_code(app, code, CB, want_jwt=False)
+    assert [pair.access.value, pair.refresh.value] == prepared and len(signed) == 2  # nothing signed again
+    # Exactly what minting at the exchange would have given, but for the random jti.
+    subject = Subject(app.client_id, identity.serial, identity.cifs, app.services)
+    for minted, lifetime in ((pair.access, 3600), (pair.refresh, 7200)):
+        expected = grants.minter.claims(subject, minted.kind, lifetime)
+        assert {**_claims(minted.value), "jti": None} == {**expected, "jti": None}
+    assert grants.access_token(pair.access.value)[1] is None
+    with pytest.raises(InvalidGrant, match="already used"):
+        grants.exchange_code(app, code, CB, want_jwt=True)
+
+
+@pytest.mark.parametrize("change", [
+    pytest.param(lambda grants, clock, app: (clock.advance(1), app)[1], id="the-second-changed"),
+    pytest.param(lambda grants, clock, app: replace(app, services=("EFACTURA", "ETRANSPORT")),
+                 id="the-app-enrolled-in-another-service"),
+    pytest.param(lambda grants, clock, app: (setattr(grants, "lifetimes", Lifetimes(60, 1800, 7200)), app)[1],
+                 id="other-lifetimes"),
+])
+def test_a_prepared_pair_that_minting_now_would_not_give_is_never_issued(
+        world, signed: list[Minted], change: Callable[..., AppRecord]) -> None:
+    grants, clock, app, _, identity = world
+    code = grants.issue_code(app, CB, identity, want_jwt=True)
+    grants.prepare_tokens(code, app, identity)
+    prepared = list(signed)
+    pair = grants.exchange_code(change(grants, clock, app), code, CB, want_jwt=True)
+    assert len(signed) == 4 and pair.access.value not in {m.value for m in prepared}
+    assert pair.access.issued_at == int(clock.now())
+    assert _claims(pair.access.value)["exp"] == int(clock.now()) + grants.lifetimes.access
+    for minted in prepared:  # never stored, so never valid
+        assert grants.access_token(minted.value)[1] == "unknown token"
+
+
+def test_prepared_pairs_are_bounded_and_dropped_oldest_first(world, signed: list[Minted]) -> None:
+    grants, _, app, _, identity = world
+    codes = [grants.issue_code(app, CB, identity, want_jwt=True) for _ in range(PREPARED_LIMIT + 1)]
+    for code in codes:
+        grants.prepare_tokens(code, app, identity)
+    assert len(signed) == 2 * (PREPARED_LIMIT + 1)
+    grants.exchange_code(app, codes[-1], CB, want_jwt=True)
+    assert len(signed) == 2 * (PREPARED_LIMIT + 1)
+    grants.exchange_code(app, codes[0], CB, want_jwt=True)  # dropped: signed at the exchange
+    assert len(signed) == 2 * (PREPARED_LIMIT + 2)
