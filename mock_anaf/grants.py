@@ -10,6 +10,7 @@ import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from concurrent.futures import Future
 from typing import Callable
 
 from mock_anaf.errors import InvalidGrant
@@ -35,12 +36,13 @@ PREPARED_LIMIT = 64
 
 @dataclass(frozen=True)
 class Prepared:
-    """The JWT pair a code's exchange would mint, signed ahead while the client was busy elsewhere."""
+    """The JWT pair a code's exchange would mint, signed ahead while the client was busy elsewhere
+    (the refresh JWT possibly still being signed on the minter's helper thread)."""
 
     subject: Subject
     lifetimes: Lifetimes
     access: Minted
-    refresh: Minted
+    refresh: Future[Minted]
 
 
 @dataclass(frozen=True)
@@ -142,13 +144,16 @@ class Grants:
         """Sign now the JWT pair that exchanging ``code`` would mint; called once the code is out.
 
         Over HTTP the client needs a moment to read the redirect and come back with the code; the two
-        signatures, most of the exchange's work, are made meanwhile. ``exchange_code`` uses them only
-        when they are exactly what it would mint itself (same subject, lifetimes and second), else signs
-        anew. Nothing prepared is stored, or valid anywhere, until the exchange issues it.
+        signatures, most of the exchange's work, are made meanwhile. The access JWT is signed here; the
+        refresh JWT beside it on the minter's helper thread when a core is spare, and this returns without
+        waiting for it, so the connection is free for the exchange, which collects it. ``exchange_code``
+        uses the pair only when it is exactly what it would mint itself (same subject, lifetimes and
+        second), else signs anew. Nothing prepared is stored, or valid anywhere, until the exchange issues it.
         """
         subject = Subject(app.client_id, identity.serial, identity.cifs, app.services)
         lifetimes = self.lifetimes
-        access, refresh = self.minter.pair(subject, lifetimes.access, lifetimes.refresh, True)
+        refresh = self.minter.mint_aside(subject, "refresh", lifetimes.refresh)
+        access = self.minter.mint(subject, "access", lifetimes.access, True)
         with self._prepared_lock:
             self._prepared[token_hash(code)] = Prepared(subject, lifetimes, access, refresh)
             while len(self._prepared) > PREPARED_LIMIT:
@@ -158,10 +163,16 @@ class Grants:
         """The pair prepared for a code if it is exactly what minting now would give; dropped either way."""
         with self._prepared_lock:
             prepared = self._prepared.pop(code_hash, None)
-        if (prepared is None or prepared.subject != subject or prepared.lifetimes != self.lifetimes
-                or prepared.access.issued_at != int(self.clock.now())):
+        if prepared is None or prepared.subject != subject or prepared.lifetimes != self.lifetimes:
             return None
-        return TokenPair(prepared.access, prepared.refresh, self.lifetimes.access)
+        try:
+            refresh = prepared.refresh.result()
+        except Exception:  # a bug in the helper: the exchange signs anew
+            log.exception("a refresh token signed ahead failed")
+            return None
+        if {prepared.access.issued_at, refresh.issued_at} != {int(self.clock.now())}:
+            return None
+        return TokenPair(prepared.access, refresh, self.lifetimes.access)
 
     def exchange_code(self, app: AppRecord, code: str, redirect_uri: str | None, want_jwt: bool) -> TokenPair:
         """Tokens for a code, once (RFC 6749 §4.1.3); reuse revokes what the code gave (§4.1.2)."""

@@ -13,7 +13,7 @@ import logging
 import os
 import secrets
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Literal
@@ -209,6 +209,17 @@ class TokenMinter:
         finally:
             minted = refresh.result()  # waited for even when the access token failed: nothing left running
         return access, minted
+
+    def mint_aside(self, subject: Subject, kind: TokenKind, lifetime: int) -> Future[Minted]:
+        """A JWT signed on the helper thread when a core is spare, else here and now; as a future either way."""
+        if self._spare_core():
+            return self._helper_pool().submit(self.mint, subject, kind, lifetime, True)
+        done: Future[Minted] = Future()
+        try:
+            done.set_result(self.mint(subject, kind, lifetime, True))
+        except Exception as exc:
+            done.set_exception(exc)
+        return done
 
     def _helper_pool(self) -> ThreadPoolExecutor:
         with self._helper_lock:

@@ -109,10 +109,10 @@ def test_the_exchange_s_tokens_are_signed_once_the_code_is_out(anaf, signatures:
     with decide(anaf) as answer:  # closing the body is what a WSGI server does once it has sent it
         assert answer.status_code == 302
         assert signatures == []
-    assert sorted(signatures) == ["access", "refresh"]
+    assert "access" in signatures  # the refresh JWT may still be being signed beside it
     code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
     tokens = anaf.token({"grant_type": "authorization_code", "code": code, "redirect_uri": anaf.callback})
-    assert tokens.status_code == 200 and len(signatures) == 2  # the exchange signed nothing
+    assert tokens.status_code == 200 and sorted(signatures) == ["access", "refresh"]  # nothing signed again
     assert anaf.hello(tokens.get_json()["access_token"]).status_code == 200
 
 
@@ -128,12 +128,12 @@ def test_opaque_sign_ins_prepare_nothing(anaf, signatures: list[str]) -> None:
 def test_a_failure_after_the_answer_is_logged_and_the_exchange_signs_itself(anaf, signatures: list[str],
                                                                              monkeypatch, caplog) -> None:
     minter = anaf.services.grants.minter
-    pair = minter.pair
-    monkeypatch.setattr(minter, "pair", lambda *args: (_ for _ in ()).throw(RuntimeError("no entropy")))
+    mint = minter.mint
+    monkeypatch.setattr(minter, "mint", lambda *args: (_ for _ in ()).throw(RuntimeError("no entropy")))
     with anaf.authorize() as answer:
         assert answer.status_code == 302
     assert "work after the answer failed" in caplog.text
-    monkeypatch.setattr(minter, "pair", pair)
+    monkeypatch.setattr(minter, "mint", mint)
     code = parse_qs(urlsplit(answer.headers["Location"]).query)["code"][0]
     tokens = anaf.token({"grant_type": "authorization_code", "code": code, "redirect_uri": anaf.callback})
     assert tokens.status_code == 200 and sorted(signatures) == ["access", "refresh"]

@@ -206,7 +206,7 @@ def test_a_pair_prepared_once_the_code_is_out_is_the_one_issued(world, signed: l
     grants.prepare_tokens(code, app, identity)
     prepared = [m.value for m in signed]
     pair = grants.exchange_code(app, code, CB, want_jwt=False)
-    assert [pair.access.value, pair.refresh.value] == prepared and len(signed) == 2  # nothing signed again
+    assert {pair.access.value, pair.refresh.value} == set(prepared) and len(signed) == 2  # nothing signed again
     # Exactly what minting at the exchange would have given, but for the random jti.
     subject = Subject(app.client_id, identity.serial, identity.cifs, app.services)
     for minted, lifetime in ((pair.access, 3600), (pair.refresh, 7200)):
@@ -248,3 +248,22 @@ def test_prepared_pairs_are_bounded_and_dropped_oldest_first(world, signed: list
     assert len(signed) == 2 * (PREPARED_LIMIT + 1)
     grants.exchange_code(app, codes[0], CB, want_jwt=True)  # dropped: signed at the exchange
     assert len(signed) == 2 * (PREPARED_LIMIT + 2)
+
+
+def test_a_refresh_token_that_failed_to_sign_ahead_is_signed_at_the_exchange(world, signed: list[Minted],
+                                                                            monkeypatch, caplog) -> None:
+    grants, _, app, _, identity = world
+    code = grants.issue_code(app, CB, identity, want_jwt=True)
+    mint = grants.minter.mint
+
+    def failing_refresh(subject: Subject, kind: str, *args: Any) -> Minted:
+        if kind == "refresh":
+            raise RuntimeError("no entropy")
+        return mint(subject, kind, *args)
+
+    monkeypatch.setattr(grants.minter, "mint", failing_refresh)
+    grants.prepare_tokens(code, app, identity)
+    monkeypatch.setattr(grants.minter, "mint", mint)
+    pair = grants.exchange_code(app, code, CB, want_jwt=True)
+    assert "a refresh token signed ahead failed" in caplog.text
+    assert pair.refresh.kind == "refresh" and grants.access_token(pair.access.value)[1] is None

@@ -99,6 +99,25 @@ def test_a_failed_signature_on_either_thread_reaches_the_caller(signing_key: Sig
         minter.pair(SUBJECT, 60, 3600, as_jwt=True)
 
 
+@pytest.mark.parametrize("spare", [True, False], ids=["on-the-helper", "here-and-now"])
+def test_a_token_minted_aside_uses_the_helper_only_when_a_core_is_spare(signing_key: SigningKey, spare: bool) -> None:
+    key = RecordingKey(signing_key)
+    future = TokenMinter(key, "iss", FixedClock(5000.0),  # type: ignore[arg-type]
+                         spare_core=lambda: spare).mint_aside(SUBJECT, "refresh", 3600)
+    assert future.done() or spare
+    minted = future.result(timeout=10)
+    assert (minted.kind, minted.issued_at, minted.expires_at, minted.is_jwt) == ("refresh", 5000, 8600, True)
+    assert key.threads["refresh"].startswith("anaf-signing") == spare
+
+
+@pytest.mark.parametrize("spare", [True, False], ids=["on-the-helper", "here-and-now"])
+def test_a_token_that_failed_to_mint_aside_raises_from_its_future(signing_key: SigningKey, spare: bool) -> None:
+    minter = TokenMinter(RecordingKey(signing_key, fail_on="refresh"), "iss", FixedClock(),  # type: ignore[arg-type]
+                         spare_core=lambda: spare)
+    with pytest.raises(RuntimeError, match="cannot sign the refresh token"):
+        minter.mint_aside(SUBJECT, "refresh", 3600).result(timeout=10)
+
+
 def test_opaque_pairs_never_use_the_helper(signing_key: SigningKey) -> None:
     asked: list[bool] = []
     minter = TokenMinter(signing_key, "iss", FixedClock(100.0), spare_core=lambda: asked.append(True) or True)
