@@ -9,8 +9,8 @@ import hmac
 import logging
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Callable
 
 from mock_anaf.errors import InvalidGrant
