@@ -14,9 +14,8 @@ import http.client
 import io
 import re
 import sys
-import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 import requests
@@ -27,6 +26,7 @@ from urllib3 import HTTPResponse
 from foundation import anaf
 from mock_anaf import create_app
 from mock_anaf.config import Config
+from sandbox.call_log import Answer, Call, CallLog
 from sandbox.harness import AnafClient
 
 OAUTH_URL = anaf.OAUTH_HOST
@@ -46,15 +46,11 @@ class WsgiTransport:
         self.app = app
 
     def __call__(self, request: requests.PreparedRequest) -> tuple[int, list[tuple[str, str]], bytes]:
+        return self.answer(request, body_bytes(request))
+
+    def answer(self, request: requests.PreparedRequest, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+        """The app's answer to ``request``, whose body (read already) is ``body``."""
         parts = urlsplit(str(request.url))
-        body = request.body or b""
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        elif hasattr(body, "read"):  # data=open(...): requests streams the file as it is
-            body = body.read()
-            body = body.encode("utf-8") if isinstance(body, str) else body
-        elif not isinstance(body, bytes):
-            body = b"".join(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8") for chunk in body)
         default_port = "443" if parts.scheme == "https" else "80"
         environ: dict[str, Any] = {
             "REQUEST_METHOD": request.method or "GET",
@@ -103,11 +99,17 @@ class WsgiTransport:
         return int(status.split(" ", 1)[0]), kept, b"".join(chunks)
 
 
-class Call(NamedTuple):
-    """One call answered or refused under `intercept_anaf()`: what was sent and what came back (None if refused)."""
-
-    request: requests.PreparedRequest
-    response: requests.Response | None
+def body_bytes(request: requests.PreparedRequest) -> bytes:
+    """The body `requests` would send for ``request``, read whole (a file or a generator is consumed)."""
+    body = request.body or b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):  # data=open(...): requests streams the file as it is
+        body = body.read()
+        return body.encode("utf-8") if isinstance(body, str) else body
+    if not isinstance(body, bytes):
+        return b"".join(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8") for chunk in body)
+    return body
 
 
 class _SetCookies:
@@ -146,23 +148,17 @@ class AnafInterception(AnafClient):
         self.app = app
         self.mock = mock  # the caller's `responses` mock, when one was joined
         self.unmatched: list[str] = []
-        self._calls: list[Call] = []
-        self._lock = threading.Lock()
+        self.log = CallLog(build_response)
 
     @property
-    def calls(self) -> list[Any]:
+    def calls(self) -> list[Call | Any]:
         """Every call made in the block to ANAF or refused, in order (``.request`` and ``.response`` of each).
 
         With a joined `responses` mock, that mock's calls (other URLs included).
         """
         if self.mock is not None:
             return list(self.mock.calls)
-        with self._lock:
-            return list(self._calls)
-
-    def _record(self, call: Call) -> None:
-        with self._lock:
-            self._calls.append(call)
+        return self.log.calls()
 
     def httpx_transport(self, **kwargs: Any) -> Any:
         """An httpx transport to this same mock ANAF (`sandbox.httpx_transport.AnafTransport`; needs httpx)."""
@@ -253,12 +249,14 @@ def _answering(transport: WsgiTransport, handle: AnafInterception, passthrough: 
     def send(adapter: HTTPAdapter, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         url = str(request.url)
         if anaf.on_anaf_host(url):
-            response = build_response(adapter, request, *transport(request))
-            handle._record(Call(request, response))
+            body = body_bytes(request)
+            status, headers, content = transport.answer(request, body)
+            response = build_response(adapter, request, status, headers, content)
+            handle.log.add(request, body, Answer(status, tuple(headers), content), response)
             return response
         if url.startswith(passthrough):
             return network(adapter, request, *args, **kwargs)
-        handle._record(Call(request, None))
+        handle.log.add(request, None, None, None)
         raise refuse(request)
 
     HTTPAdapter.send = send  # type: ignore[method-assign]

@@ -1,7 +1,9 @@
 """In-process interception: code that calls ANAF's real URLs with `requests` talks to mock ANAF, no sockets."""
 from __future__ import annotations
 
+import gc
 import socket
+import weakref
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -231,6 +233,40 @@ def test_calls_are_recorded_and_the_transport_is_restored_after_an_error() -> No
         ("GET", "https://example.test/x", True),
     ]
     assert calls[0].response.json()[0]["serial"]
+
+
+def test_calls_still_held_are_the_callers_own_objects_and_the_rest_equal_copies() -> None:
+    with intercept_anaf() as anaf:
+        held = requests.get("https://logincert.anaf.ro/portal/api/identities", timeout=5)
+        # A 302 that sets the session cookie, answered to a session that is then let go.
+        dropped = requests.Session().get("https://logincert.anaf.ro/portal/profil-oauth", allow_redirects=False,
+                                         timeout=5)
+        seen = (dropped.status_code, dropped.reason, dict(dropped.headers), dropped.content, dropped.cookies.get_dict(),
+                dropped.url, dropped.request.method, dropped.request.url, dict(dropped.request.headers))
+        assert dropped.status_code == 302 and dropped.cookies
+        gone = weakref.ref(dropped)
+        del dropped
+        gc.collect()
+        assert gone() is None  # the block's record of a call keeps none of its objects alive
+        first, second = anaf.calls
+        assert first.response is held and first.request is held.request
+        copy = second.response
+        assert (copy.status_code, copy.reason, dict(copy.headers), copy.content, copy.cookies.get_dict(), copy.url,
+                second.request.method, second.request.url, dict(second.request.headers)) == seen
+        assert copy.request is second.request
+
+
+def test_a_file_body_is_kept_as_the_bytes_that_were_sent(tmp_path) -> None:
+    form = tmp_path / "form"
+    form.write_bytes(b"grant_type=refresh_token&refresh_token=nope")
+    with intercept_anaf() as anaf:
+        with form.open("rb") as body:
+            requests.post(AnafOAuthClient.TOKEN, data=body, auth=("nobody", "wrong"), timeout=5,
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+        gc.collect()
+        (call,) = anaf.calls
+    assert call.request.body == b"grant_type=refresh_token&refresh_token=nope"
+    assert call.response.status_code == 401 and call.response.json()["error"] == "invalid_client"
 
 
 def test_blocks_nest_each_with_its_own_mock_anaf() -> None:
