@@ -148,7 +148,7 @@ class AnafInterception(AnafClient):
         self.app = app
         self.mock = mock  # the caller's `responses` mock, when one was joined
         self.unmatched: list[str] = []
-        self.log = CallLog(build_response)
+        self._log = CallLog(build_response)
 
     @property
     def calls(self) -> list[Call | Any]:
@@ -158,7 +158,7 @@ class AnafInterception(AnafClient):
         """
         if self.mock is not None:
             return list(self.mock.calls)
-        return self.log.calls()
+        return self._log.calls()
 
     def httpx_transport(self, **kwargs: Any) -> Any:
         """An httpx transport to this same mock ANAF (`sandbox.httpx_transport.AnafTransport`; needs httpx)."""
@@ -252,11 +252,11 @@ def _answering(transport: WsgiTransport, handle: AnafInterception, passthrough: 
             body = body_bytes(request)
             status, headers, content = transport.answer(request, body)
             response = build_response(adapter, request, status, headers, content)
-            handle.log.add(request, body, Answer(status, tuple(headers), content), response)
+            handle._log.add(request, body, Answer(status, tuple(headers), content), response)
             return response
         if url.startswith(passthrough):
             return network(adapter, request, *args, **kwargs)
-        handle.log.add(request, None, None, None)
+        handle._log.add(request, None, None, None)
         raise refuse(request)
 
     HTTPAdapter.send = send  # type: ignore[method-assign]
