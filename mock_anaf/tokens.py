@@ -200,12 +200,12 @@ class TokenMinter:
     def pair(self, subject: Subject, access_lifetime: int, refresh_lifetime: int,
              as_jwt: bool) -> tuple[Minted, Minted]:
         """An access and a refresh token; as JWTs signed side by side when a core is spare."""
-        if not (as_jwt and self._spare_core()):
-            return (self.mint(subject, "access", access_lifetime, as_jwt),
-                    self.mint(subject, "refresh", refresh_lifetime, as_jwt))
-        refresh = self._helper_pool().submit(self.mint, subject, "refresh", refresh_lifetime, as_jwt)
+        if not as_jwt:
+            return (self.mint(subject, "access", access_lifetime, False),
+                    self.mint(subject, "refresh", refresh_lifetime, False))
+        refresh = self.mint_aside(subject, "refresh", refresh_lifetime)
         try:
-            access = self.mint(subject, "access", access_lifetime, as_jwt)
+            access = self.mint(subject, "access", access_lifetime, True)
         finally:
             minted = refresh.result()  # waited for even when the access token failed: nothing left running
         return access, minted
