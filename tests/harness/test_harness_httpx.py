@@ -11,7 +11,7 @@ import pytest
 
 from sandbox.httpx_transport import AnafTransport, AsyncAnafTransport, UnmatchedHttpxRequest
 from sandbox.interception import intercept_anaf
-from foundation.serving import ServerThread
+from tests.support.local_server import answering
 
 CALLBACK = "https://erp.example.test/anaf/callback"
 TOKEN = "https://logincert.anaf.ro/anaf-oauth2/v1/token"
@@ -78,19 +78,10 @@ def test_other_urls_are_refused_naming_them_without_the_query(no_sockets) -> Non
 
 
 def test_passthrough_sends_other_urls_to_the_network() -> None:
-    server = ServerThread("127.0.0.1", 0)
-
-    def local(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"local"]
-
-    server.start(local)
-    try:
+    with answering("local") as url:
         with httpx.Client(transport=AnafTransport(passthrough=httpx.HTTPTransport())) as client:
-            assert client.get(f"{server.url}/ping").text == "local"
+            assert client.get(f"{url}/ping").text == "local"
             assert client.get("https://logincert.anaf.ro/portal/api/identities").status_code == 200
-    finally:
-        server.stop()
 
 
 def test_config_fields_reach_the_transports_app(no_sockets) -> None:

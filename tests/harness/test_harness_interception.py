@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from sandbox.interception import UnmatchedRequest, intercept_anaf
-from foundation.serving import ServerThread
+from tests.support.local_server import answering
 
 CALLBACK = "https://erp.example.test/anaf/callback"
 
@@ -145,19 +145,10 @@ def test_a_swallowed_unmatched_call_still_fails_the_block() -> None:
 
 
 def test_passthrough_lets_a_local_server_answer() -> None:
-    server = ServerThread("127.0.0.1", 0)
-
-    def local(environ: dict[str, Any], start_response: Any) -> list[bytes]:
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"local"]
-
-    server.start(local)
-    try:
-        with intercept_anaf(passthrough=[server.url]) as anaf:
-            assert requests.get(f"{server.url}/ping", timeout=5).text == "local"
+    with answering("local") as url:
+        with intercept_anaf(passthrough=[url]) as anaf:
+            assert requests.get(f"{url}/ping", timeout=5).text == "local"
             assert anaf.identities()  # ANAF is still answered in-process
-    finally:
-        server.stop()
 
 
 def test_config_fields_reach_the_in_process_app() -> None:
