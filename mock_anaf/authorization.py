@@ -11,7 +11,7 @@ from typing import Callable, Mapping
 
 from mock_anaf import redirects
 from mock_anaf.errors import AnafOAuthError, InvalidRequest, UnknownClient, UnsupportedResponseType, quoted
-from mock_anaf.store import AppRecord, Identity
+from mock_anaf.records import AppRecord, Identity
 
 DECISIONS = ("allow", "deny")
 

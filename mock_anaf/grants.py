@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from mock_anaf.errors import InvalidGrant
-from mock_anaf.store import AppRecord, CodeRecord, Identity, Store, TokenRecord
+from mock_anaf.records import AppRecord, CodeRecord, Identity, TokenRecord
+from mock_anaf.store import Store
 from mock_anaf.tokens import Minted, Subject, TokenMinter, random_token, token_hash
 from foundation.clock import Clock
 

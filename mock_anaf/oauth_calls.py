@@ -21,7 +21,8 @@ from mock_anaf.authorization import parse_authorize, parse_decision
 from mock_anaf.errors import AccessDenied, InvalidClient, InvalidRequest, UnsupportedGrantType, quoted
 from mock_anaf.grants import Grants, TokenPair
 from mock_anaf.registry import Registry
-from mock_anaf.store import AppRecord, Store
+from mock_anaf.records import AppRecord
+from mock_anaf.store import Store
 
 # The Flask routes' logger: the same lines whichever layer answers.
 log = logging.getLogger("mock_anaf.oauth")

@@ -16,7 +16,7 @@ from mock_anaf import csrf
 from mock_anaf.errors import NotFound, PortalError
 from mock_anaf.registry import identity_json
 from mock_anaf.services import Services
-from mock_anaf.store import AppRecord
+from mock_anaf.records import AppRecord
 from mock_anaf.validation import SERVICE_LABELS, SERVICES
 
 PageResult = str | BaseResponse | tuple[str, int]

@@ -12,7 +12,8 @@ from typing import Any, Callable
 from foundation.clock import Clock
 from mock_anaf import validation
 from mock_anaf.errors import Conflict, NotFound, PortalError
-from mock_anaf.store import AppRecord, Identity, Store
+from mock_anaf.records import AppRecord, Identity
+from mock_anaf.store import Store
 from mock_anaf.taxpayers import Taxpayer, Taxpayers, plain_cif
 
 # Seeded on a fresh database: a company representative acting for two companies, and a person.

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from foundation.sqlite import Database
+
+from mock_anaf.records import AppRecord, CodeRecord, Identity, TokenRecord
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS developers (
@@ -65,63 +66,6 @@ CREATE INDEX IF NOT EXISTS tokens_grant ON tokens(grant_id);
 
 # Codes are kept a while after expiry so a late replay is still recognised as one.
 CODE_RETENTION = 3600
-
-
-@dataclass(frozen=True)
-class AppRecord:
-    """An OAuth app registered in the portal."""
-
-    client_id: str
-    secret_hash: str
-    name: str
-    developer: str
-    callbacks: tuple[str, ...]
-    services: tuple[str, ...]
-    created_at: float
-    updated_at: float
-
-
-@dataclass(frozen=True)
-class Identity:
-    """A simulated qualified certificate: its serial, holder and the CIFs it may act for."""
-
-    serial: str
-    name: str
-    cifs: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class CodeRecord:
-    """An authorization code, by hash, with what it was bound to."""
-
-    hash: str
-    client_id: str
-    redirect_uri: str
-    serial: str
-    cifs: tuple[str, ...]
-    want_jwt: bool
-    grant_id: str
-    expires_at: float
-    used_at: float | None
-
-
-@dataclass(frozen=True)
-class TokenRecord:
-    """An issued access or refresh token, by hash."""
-
-    hash: str
-    kind: str
-    client_id: str
-    grant_id: str
-    serial: str
-    cifs: tuple[str, ...]
-    is_jwt: bool
-    issued_at: float
-    expires_at: float
-    revoked_at: float | None
-    # The services the app was enrolled in when the token was issued (SPEC-ANAF-API §6.1); None for
-    # tokens stored before roles were kept.
-    roles: tuple[str, ...] | None = None
 
 
 def _app(row: sqlite3.Row) -> AppRecord:

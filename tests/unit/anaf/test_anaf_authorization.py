@@ -5,7 +5,7 @@ import pytest
 
 from mock_anaf.authorization import parse_authorize, parse_decision
 from mock_anaf.errors import AnafOAuthError, InvalidRequest, UnknownClient, UnsupportedResponseType
-from mock_anaf.store import AppRecord, Identity
+from mock_anaf.records import AppRecord, Identity
 
 CB = "https://erp.example.ro/cb"
 APP = AppRecord("cid", "h", "app", "d@x.ro", (CB,), ("EFACTURA",), 0.0, 0.0)

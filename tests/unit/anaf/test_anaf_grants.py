@@ -11,7 +11,8 @@ import pytest
 from mock_anaf.errors import InvalidGrant
 from mock_anaf.grants import (PREPARED_LIMIT, Grants, Lifetimes, access_problem, code_problem, is_replay,
                               refresh_problem)
-from mock_anaf.store import AppRecord, CodeRecord, Identity, Store, TokenRecord
+from mock_anaf.records import AppRecord, CodeRecord, Identity, TokenRecord
+from mock_anaf.store import Store
 from mock_anaf.tokens import Minted, SigningKey, Subject, TokenMinter
 from foundation.clock import FixedClock
 
