@@ -15,7 +15,8 @@ from mock_sbs.access import Caller
 from mock_sbs.anaf_answers import StatusAnswer, is_quota_text
 from mock_sbs.anaf_api import AnafApi, Bearer
 from mock_sbs.api_records import PENDING, Declaration, Invoice, Records
-from mock_sbs.authorizations import Brokering, anaf_api_base
+from mock_sbs.authorization_rules import anaf_api_base
+from mock_sbs.authorizations import Brokering
 from mock_sbs.errors import BadUserInput, NotFound, QuotaExceeded, SbsError
 from mock_sbs.model import AnafScope, Authorization, Organization
 from mock_sbs.status_policy import CheckLedger, after_check, decide, used_up

@@ -5,17 +5,15 @@ SBS's service clock, so `/__admin/clock` moves request expiry and the refresh de
 """
 from __future__ import annotations
 
-import hashlib
 import threading
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import urlencode
 
-from foundation.anaf import AUTHORIZE_PATH, environment
 from foundation.clock import Clock, iso
 
 from mock_sbs.access import Caller
 from mock_sbs.anaf_client import AnafGateway, HelloAnswer
+from mock_sbs.authorization_rules import authorization_url, refresh_due, shown_status, state_hash
 from mock_sbs.errors import (
     AccessDenied,
     AnafError,
@@ -52,35 +50,6 @@ class TestResult:
     answer: HelloAnswer
     authorization: Authorization
     refreshed: bool
-
-
-def refresh_due(access_expires_at: float, now: float, margin: float) -> bool:
-    """Refresh once the access token is within ``margin`` seconds of expiry (or past it)."""
-    return now >= access_expires_at - margin
-
-
-def state_hash(state: str) -> str:
-    """Pending requests are found by a hash of their state, so the state itself is not stored."""
-    return hashlib.sha256(state.encode("utf-8")).hexdigest()
-
-
-def authorization_url(anaf_url: str, client_id: str, redirect_uri: str, state: str) -> str:
-    """ANAF's authorize URL for the authorization code grant (RFC 6749 §4.1.1), asking for JWT tokens."""
-    query = urlencode({"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
-                       "state": state, "token_content_type": "jwt"})
-    return f"{anaf_url.rstrip('/')}{AUTHORIZE_PATH}?{query}"
-
-
-def anaf_api_base(api_url: str, service: AnafScope, use_test_environment: bool) -> str:
-    """The ANAF API root `roAnafXUseTestEnvironment` selects: `/test/...` or `/prod/...` as on api.anaf.ro."""
-    return api_url.rstrip("/") + service.service.api_prefix(environment(use_test_environment))
-
-
-def shown_status(auth: Authorization, now: float) -> tuple[str, str | None]:
-    """The status a caller sees: a refresh token past its life also needs a new authorization."""
-    if auth.status == ACTIVE and now >= auth.refresh_expires_at:
-        return NEEDS_REAUTHORIZATION, f"The refresh token expired at {iso(auth.refresh_expires_at)}; authorize again."
-    return auth.status, auth.status_message
 
 
 class Brokering:

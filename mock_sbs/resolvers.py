@@ -19,7 +19,8 @@ from graphql import GraphQLInputObjectType, GraphQLResolveInfo, GraphQLSchema
 from foundation.clock import iso
 from mock_sbs.access import ACCOUNT_API, ORGANIZATIONS_API, RO_ANAF_OAUTH_API, Caller
 from mock_sbs.accounts import Accounts
-from mock_sbs.authorizations import Brokering, anaf_api_base, shown_status
+from mock_sbs.authorization_rules import anaf_api_base, shown_status
+from mock_sbs.authorizations import Brokering
 from mock_sbs.errors import BadUserInput
 from mock_sbs.model import AnafScope, AppRecord, Authorization, SecretSource
 from mock_sbs.organizations import Organizations

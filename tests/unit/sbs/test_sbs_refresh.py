@@ -6,7 +6,8 @@ import itertools
 import pytest
 
 from mock_sbs.access import Caller
-from mock_sbs.authorizations import Brokering, refresh_due, shown_status
+from mock_sbs.authorization_rules import refresh_due, shown_status
+from mock_sbs.authorizations import Brokering
 from mock_sbs.errors import NeedsReauthorization
 from tests.support.fake_anaf import ACCESS_LIFETIME, REFRESH_LIFETIME, FakeAnaf
 from mock_sbs.implicit import ImplicitSecrets
