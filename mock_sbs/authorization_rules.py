@@ -10,8 +10,7 @@ from urllib.parse import urlencode
 from foundation.anaf import AUTHORIZE_PATH, environment
 from foundation.clock import iso
 
-from mock_sbs.model import AnafScope, Authorization
-from mock_sbs.store import ACTIVE, NEEDS_REAUTHORIZATION
+from mock_sbs.model import ACTIVE, NEEDS_REAUTHORIZATION, AnafScope, Authorization
 
 
 def refresh_due(access_expires_at: float, now: float, margin: float) -> bool:

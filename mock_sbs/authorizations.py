@@ -26,9 +26,10 @@ from mock_sbs.errors import (
     SbsError,
 )
 from mock_sbs.implicit import ImplicitSecrets
-from mock_sbs.model import AnafScope, AppRecord, Authorization, ClientSecret, PendingRequest
+from mock_sbs.model import (ACTIVE, NEEDS_REAUTHORIZATION, AnafScope, AppRecord, Authorization, ClientSecret,
+                            PendingRequest)
 from mock_sbs.resolution import ResolutionError, ResolvedSecret, resolve_secret
-from mock_sbs.store import ACTIVE, NEEDS_REAUTHORIZATION, Store
+from mock_sbs.store import Store
 from mock_sbs.validation import return_url_problem
 
 LOCK_STRIPES = 64

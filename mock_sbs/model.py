@@ -124,6 +124,11 @@ class PendingRequest:
     used_at: float | None = None
 
 
+# An authorization's status: usable, or its refresh token no longer works and the user must authorize again.
+ACTIVE = "ACTIVE"
+NEEDS_REAUTHORIZATION = "NEEDS_REAUTHORIZATION"
+
+
 @dataclass(frozen=True)
 class Authorization:
     """ANAF tokens of one organization for one service, and the secret set that obtained them."""

@@ -15,6 +15,7 @@ from foundation.sqlite import Database
 from mock_sbs.api_records import RECORDS_SCHEMA
 
 from mock_sbs.model import (
+    ACTIVE,
     AccessKey,
     AnafScope,
     AppRecord,
@@ -66,9 +67,6 @@ CREATE TABLE IF NOT EXISTS authorizations (
     UNIQUE (organization_id, scope));
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """ + RECORDS_SCHEMA
-
-ACTIVE = "ACTIVE"
-NEEDS_REAUTHORIZATION = "NEEDS_REAUTHORIZATION"
 
 
 class Store:

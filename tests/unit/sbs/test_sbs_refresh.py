@@ -12,7 +12,8 @@ from mock_sbs.errors import NeedsReauthorization
 from tests.support.fake_anaf import ACCESS_LIFETIME, REFRESH_LIFETIME, FakeAnaf
 from mock_sbs.implicit import ImplicitSecrets
 from mock_sbs.model import AnafScope, AppRecord, ClientSecret, Organization, ServiceSettings, Tenant
-from mock_sbs.store import ACTIVE, NEEDS_REAUTHORIZATION, Store
+from mock_sbs.model import ACTIVE, NEEDS_REAUTHORIZATION
+from mock_sbs.store import Store
 from foundation.clock import FixedClock
 
 MARGIN = 300.0
