@@ -60,6 +60,7 @@ class Brokering:
                  new_id: Callable[[str], str], new_state: Callable[[], str], anaf_url: str, sbs_callback: str,
                  refresh_margin: float, pending_ttl: float = 600.0) -> None:
         self.store = store
+        self.authorizations = store.authorizations  # pending requests and what they gave
         self.anaf = anaf
         self.implicit = implicit
         self.clock = clock
@@ -88,7 +89,7 @@ class Brokering:
         request = PendingRequest(
             self.new_id("areq_"), caller.tenant_id or "", caller.app_id or "", org.id, scope, secret.client_id,
             secret.oauth_callback, secret.source, secret.reason, return_url, now, now + self.pending_ttl)
-        self.store.add_request(request, state_hash(state))
+        self.authorizations.add_request(request, state_hash(state))
         return NewRequest(request, state, authorization_url(self.anaf_url, secret.client_id, secret.oauth_callback,
                                                             state))
 
@@ -98,10 +99,10 @@ class Brokering:
             raise BadUserInput("input.state: is required (the state ANAF sent back to the callback)", field="input.state")
         hashed = state_hash(state)
         now = self.clock.now()
-        claimed = self.store.claim_request(hashed, tenant_id, now, landed_on)
+        claimed = self.authorizations.claim_request(hashed, tenant_id, now, landed_on)
         if claimed is not None:
             return claimed
-        found = self.store.find_request(hashed, tenant_id)
+        found = self.authorizations.find_request(hashed, tenant_id)
         if found is None:
             raise NotFound("No authorization request has this state" + ("" if tenant_id is None else " for this tenant") + ".")
         if landed_on is not None and found.oauth_callback != landed_on:
@@ -135,14 +136,14 @@ class Brokering:
             self.new_id("auth_"), pending.tenant_id, pending.app_id, pending.organization_id, pending.scope,
             pending.secret_source, secret.client_id, secret.oauth_callback, pending.reason, grant.access_token,
             grant.refresh_token, now + grant.expires_in, now + grant.refresh_expires_in, ACTIVE, None, now, now)
-        self.store.replace_authorization(auth)
+        self.authorizations.replace_authorization(auth)
         return auth
 
     # --- using an authorization ----------------------------------------------------------------------------
 
     def get(self, caller: Caller, auth_id: str) -> Authorization:
         """One authorization of the caller's tenant, or NOT_FOUND."""
-        auth = self.store.get_authorization(auth_id, caller.tenant_id or "")
+        auth = self.authorizations.get_authorization(auth_id, caller.tenant_id or "")
         if auth is None:
             raise NotFound(f"No authorization with id {auth_id} for this tenant.")
         return auth
@@ -151,7 +152,7 @@ class Brokering:
         """The authorizations of one of the caller's organizations, optionally of one service."""
         if self.store.get_organization(organization_id, caller.tenant_id or "") is None:
             raise NotFound(f"No organization with id {organization_id} for this tenant.")
-        return self.store.list_authorizations(caller.tenant_id or "", organization_id, scope)
+        return self.authorizations.list_authorizations(caller.tenant_id or "", organization_id, scope)
 
     def refresh(self, caller: Caller, auth_id: str) -> Authorization:
         """Refresh now, with the same secret set that authorized (seed rule 1: "the respective set of secrets")."""
@@ -179,7 +180,7 @@ class Brokering:
 
     def delete(self, caller: Caller, auth_id: str) -> tuple[Authorization, str | None]:
         """Revoke the tokens at ANAF and forget them; the error of a failed revocation is returned, not raised."""
-        auth = self.store.delete_authorization(auth_id, caller.tenant_id or "")
+        auth = self.authorizations.delete_authorization(auth_id, caller.tenant_id or "")
         if auth is None:
             raise NotFound(f"No authorization with id {auth_id} for this tenant.")
         client = None
@@ -198,8 +199,8 @@ class Brokering:
         """Refresh every active authorization that is due; the background sweeper calls this periodically."""
         now = self.clock.now()
         done = {"refreshed": 0, "failed": 0}
-        for auth_id in self.store.due_for_refresh(now + self.refresh_margin, now):
-            auth = self.store.get_authorization(auth_id, None)
+        for auth_id in self.authorizations.due_for_refresh(now + self.refresh_margin, now):
+            auth = self.authorizations.get_authorization(auth_id, None)
             if auth is None:
                 continue
             try:
@@ -212,7 +213,7 @@ class Brokering:
     def usable(self, tenant_id: str, organization_id: str, scope: AnafScope) -> Authorization:
         """The authorization of (organization, scope) with a live access token, refreshed first when it is due
         (with the same secret set, SPEC §3.4); AUTHORIZATION_REQUIRED when there is none or it needs a new one."""
-        found = self.store.list_authorizations(tenant_id, organization_id, scope)
+        found = self.authorizations.list_authorizations(tenant_id, organization_id, scope)
         where = f"organization {organization_id} and scope {scope.value}"
         if not found:
             raise AuthorizationRequired(f"There is no ANAF authorization for {where}: run an authorization "
@@ -232,7 +233,7 @@ class Brokering:
                                         f"{exc.message}", organizationId=organization_id, scope=scope.value,
                                         authorizationId=auth.id) from None
         except AnafError as exc:
-            after = self.store.get_authorization(auth.id, None)
+            after = self.authorizations.get_authorization(auth.id, None)
             if after is not None and after.status == NEEDS_REAUTHORIZATION:  # ANAF refused the refresh itself
                 raise AuthorizationRequired(f"The ANAF authorization for {where} needs a new authorization: "
                                             f"{exc.message}", organizationId=organization_id, scope=scope.value,
@@ -248,7 +249,7 @@ class Brokering:
 
     def _refresh(self, auth: Authorization, only_if_due: bool = False) -> Authorization:
         with self._locks[hash(auth.id) % LOCK_STRIPES]:
-            current = self.store.get_authorization(auth.id, None)
+            current = self.authorizations.get_authorization(auth.id, None)
             if current is None:
                 raise NotFound(f"No authorization with id {auth.id}.")
             if current.refresh_token != auth.refresh_token:
@@ -258,7 +259,7 @@ class Brokering:
                 return current
             if now >= current.refresh_expires_at:
                 _, message = shown_status(current, now)
-                self.store.set_status(current.id, NEEDS_REAUTHORIZATION, message, now)
+                self.authorizations.set_status(current.id, NEEDS_REAUTHORIZATION, message, now)
                 raise NeedsReauthorization(message or "The refresh token expired; authorize again.")
             app = self.store.get_app(current.app_id)
             try:
@@ -269,19 +270,20 @@ class Brokering:
             except ResolutionError as exc:
                 message = (f"The callback {current.oauth_callback} that authorized this is no longer configured, "
                            f"so it cannot be refreshed with the same secrets; authorize again. {exc.message}")
-                self.store.set_status(current.id, NEEDS_REAUTHORIZATION, message, now)
+                self.authorizations.set_status(current.id, NEEDS_REAUTHORIZATION, message, now)
                 raise NeedsReauthorization(message) from None
             try:
                 grant = self.anaf.refresh(_client(secret), current.refresh_token)
             except AnafError as exc:
                 if exc.extensions.get("anafError") in ("invalid_grant", "invalid_client"):
-                    self.store.set_status(current.id, NEEDS_REAUTHORIZATION,
-                                          f"ANAF refused the refresh: {exc.message}", now)
+                    self.authorizations.set_status(current.id, NEEDS_REAUTHORIZATION,
+                                                   f"ANAF refused the refresh: {exc.message}", now)
                 raise
             now = self.clock.now()
-            self.store.rotate_tokens(current.id, current.refresh_token, grant.access_token, grant.refresh_token,
-                                     now + grant.expires_in, now + grant.refresh_expires_in, now)
-            return self.store.get_authorization(current.id, None) or current
+            self.authorizations.rotate_tokens(current.id, current.refresh_token, grant.access_token,
+                                              grant.refresh_token, now + grant.expires_in,
+                                              now + grant.refresh_expires_in, now)
+            return self.authorizations.get_authorization(current.id, None) or current
 
     def _app(self, app_id: str | None) -> AppRecord:
         app = self.store.get_app(app_id or "")

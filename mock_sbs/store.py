@@ -1,32 +1,20 @@
-"""Mock SBS's storage: accounts, keys, apps, tenants, organizations, pending requests and authorizations in SQLite.
+"""Mock SBS's storage: accounts, keys, apps, tenants, organizations and its own settings in SQLite.
 
-One file `<data_dir>/sbs.db` (WAL), or a private in-memory database when there is no data dir. Using a
-pending request is a single atomic UPDATE, so a state can complete at most one flow even under
-concurrent callbacks; token rotation is a compare-and-set on the old refresh token.
+One file `<data_dir>/sbs.db` (WAL), or a private in-memory database when there is no data dir. The same
+database holds the pending requests and authorizations (``Store.authorizations``, `mock_sbs.authorization_store`)
+and the invoices and declarations sent through SBS (`mock_sbs.api_records`); snapshots and resets cover them all.
 """
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from foundation.sqlite import Database
 
 from mock_sbs.api_records import RECORDS_SCHEMA
-
-from mock_sbs.model import (
-    ACTIVE,
-    AccessKey,
-    AnafScope,
-    AppRecord,
-    Authorization,
-    ClientSecret,
-    Organization,
-    PendingRequest,
-    SecretSource,
-    ServiceSettings,
-    Tenant,
-)
+from mock_sbs.authorization_store import AUTHORIZATIONS_SCHEMA, AuthorizationStore
+from mock_sbs.model import AccessKey, AnafScope, AppRecord, ClientSecret, Organization, ServiceSettings, Tenant
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (id TEXT PRIMARY KEY, created_at REAL NOT NULL);
@@ -53,20 +41,8 @@ CREATE TABLE IF NOT EXISTS tenants (
 CREATE TABLE IF NOT EXISTS organizations (
     id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id), name TEXT NOT NULL, tin TEXT NOT NULL,
     created_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS authorization_requests (
-    id TEXT PRIMARY KEY, state_hash TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL, app_id TEXT NOT NULL,
-    organization_id TEXT NOT NULL, scope TEXT NOT NULL, client_id TEXT NOT NULL, oauth_callback TEXT NOT NULL,
-    secret_source TEXT NOT NULL, reason TEXT NOT NULL, return_url TEXT, created_at REAL NOT NULL,
-    expires_at REAL NOT NULL, used_at REAL);
-CREATE TABLE IF NOT EXISTS authorizations (
-    id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, app_id TEXT NOT NULL, organization_id TEXT NOT NULL,
-    scope TEXT NOT NULL, secret_source TEXT NOT NULL, client_id TEXT NOT NULL, oauth_callback TEXT NOT NULL,
-    reason TEXT NOT NULL, access_token TEXT NOT NULL, refresh_token TEXT NOT NULL,
-    access_expires_at REAL NOT NULL, refresh_expires_at REAL NOT NULL, status TEXT NOT NULL,
-    status_message TEXT, created_at REAL NOT NULL, updated_at REAL NOT NULL,
-    UNIQUE (organization_id, scope));
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-""" + RECORDS_SCHEMA
+""" + AUTHORIZATIONS_SCHEMA + RECORDS_SCHEMA
 
 
 class Store:
@@ -75,6 +51,7 @@ class Store:
     def __init__(self, data_dir: str | Path | None) -> None:
         self.data_dir = None if data_dir is None else Path(data_dir)
         self.db = Database(None if self.data_dir is None else self.data_dir / "sbs.db", SCHEMA)
+        self.authorizations = AuthorizationStore(self.db)
 
     # --- keys and accounts -------------------------------------------------------------------------------
 
@@ -215,101 +192,6 @@ class Store:
         rows = self.db.query("SELECT * FROM organizations WHERE tenant_id = ? ORDER BY created_at, id", (tenant_id,))
         return [Organization(*tuple(r)) for r in rows]
 
-    # --- pending authorization requests --------------------------------------------------------------------
-
-    def add_request(self, request: PendingRequest, state_hash: str) -> None:
-        """Keep a pending request under the hash of its state."""
-        r = request
-        with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO authorization_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                (r.id, state_hash, r.tenant_id, r.app_id, r.organization_id, r.scope.value, r.client_id,
-                 r.oauth_callback, r.secret_source.value, r.reason, r.return_url, r.created_at, r.expires_at),
-            )
-
-    def claim_request(self, state_hash: str, tenant_id: str | None, now: float,
-                      oauth_callback: str | None = None) -> PendingRequest | None:
-        """Mark the live, unused request with this state (of this tenant, for this callback) as used and return it.
-
-        One UPDATE: two callbacks racing with the same state cannot both win.
-        """
-        with self.db.transaction() as conn:
-            row = conn.execute(
-                "UPDATE authorization_requests SET used_at = ? WHERE state_hash = ? AND used_at IS NULL "
-                "AND expires_at > ? AND (? IS NULL OR tenant_id = ?) AND (? IS NULL OR oauth_callback = ?) RETURNING *",
-                (now, state_hash, now, tenant_id, tenant_id, oauth_callback, oauth_callback),
-            ).fetchone()
-        return None if row is None else _request(row)
-
-    def find_request(self, state_hash: str, tenant_id: str | None) -> PendingRequest | None:
-        """The request with this state whatever its condition (to explain why it cannot be used)."""
-        row = self.db.query_one(
-            "SELECT * FROM authorization_requests WHERE state_hash = ? AND (? IS NULL OR tenant_id = ?)",
-            (state_hash, tenant_id, tenant_id))
-        return None if row is None else _request(row)
-
-    # --- authorizations ------------------------------------------------------------------------------------
-
-    def replace_authorization(self, auth: Authorization) -> None:
-        """Store the tokens for (organization, scope), replacing an older authorization of the same pair."""
-        a = auth
-        with self.db.transaction() as conn:
-            conn.execute("DELETE FROM authorizations WHERE organization_id = ? AND scope = ?",
-                         (a.organization_id, a.scope.value))
-            conn.execute(
-                "INSERT INTO authorizations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (a.id, a.tenant_id, a.app_id, a.organization_id, a.scope.value, a.secret_source.value, a.client_id,
-                 a.oauth_callback, a.reason, a.access_token, a.refresh_token, a.access_expires_at,
-                 a.refresh_expires_at, a.status, a.status_message, a.created_at, a.updated_at),
-            )
-
-    def get_authorization(self, auth_id: str, tenant_id: str | None) -> Authorization | None:
-        """An authorization, of ``tenant_id`` when given."""
-        row = self.db.query_one("SELECT * FROM authorizations WHERE id = ? AND (? IS NULL OR tenant_id = ?)",
-                                (auth_id, tenant_id, tenant_id))
-        return None if row is None else _authorization(row)
-
-    def list_authorizations(self, tenant_id: str, organization_id: str,
-                            scope: AnafScope | None = None) -> list[Authorization]:
-        """A tenant's authorizations of one organization, optionally of one service."""
-        rows = self.db.query(
-            "SELECT * FROM authorizations WHERE tenant_id = ? AND organization_id = ? AND (? IS NULL OR scope = ?) "
-            "ORDER BY scope", (tenant_id, organization_id, scope and scope.value, scope and scope.value))
-        return [_authorization(r) for r in rows]
-
-    def due_for_refresh(self, before: float, now: float) -> list[str]:
-        """Active authorizations whose access token expires before ``before`` and can still be refreshed."""
-        rows = self.db.query(
-            "SELECT id FROM authorizations WHERE status = ? AND access_expires_at <= ? AND refresh_expires_at > ? "
-            "ORDER BY access_expires_at", (ACTIVE, before, now))
-        return [r["id"] for r in rows]
-
-    def rotate_tokens(self, auth_id: str, old_refresh_token: str, access_token: str, refresh_token: str,
-                      access_expires_at: float, refresh_expires_at: float, now: float) -> bool:
-        """Swap in refreshed tokens, only if nobody rotated them meanwhile (compare-and-set)."""
-        with self.db.transaction() as conn:
-            done = conn.execute(
-                "UPDATE authorizations SET access_token = ?, refresh_token = ?, access_expires_at = ?, "
-                "refresh_expires_at = ?, status = ?, status_message = NULL, updated_at = ? "
-                "WHERE id = ? AND refresh_token = ?",
-                (access_token, refresh_token, access_expires_at, refresh_expires_at, ACTIVE, now, auth_id,
-                 old_refresh_token),
-            ).rowcount
-        return done == 1
-
-    def set_status(self, auth_id: str, status: str, message: str | None, now: float) -> None:
-        """Record a status (e.g. NEEDS_REAUTHORIZATION) and why; tokens are kept."""
-        with self.db.transaction() as conn:
-            conn.execute("UPDATE authorizations SET status = ?, status_message = ?, updated_at = ? WHERE id = ?",
-                         (status, message, now, auth_id))
-
-    def delete_authorization(self, auth_id: str, tenant_id: str) -> Authorization | None:
-        """Remove a tenant's authorization and return it (for revocation), or None."""
-        with self.db.transaction() as conn:
-            row = conn.execute("DELETE FROM authorizations WHERE id = ? AND tenant_id = ? RETURNING *",
-                               (auth_id, tenant_id)).fetchone()
-        return None if row is None else _authorization(row)
-
     # --- settings, snapshots ---------------------------------------------------------------------------------
 
     def get_setting(self, name: str) -> str | None:
@@ -342,17 +224,3 @@ class Store:
     def close(self) -> None:
         """Close the database."""
         self.db.close()
-
-
-def _request(row: sqlite3.Row) -> PendingRequest:
-    return PendingRequest(
-        row["id"], row["tenant_id"], row["app_id"], row["organization_id"], AnafScope(row["scope"]),
-        row["client_id"], row["oauth_callback"], SecretSource(row["secret_source"]), row["reason"],
-        row["return_url"], row["created_at"], row["expires_at"], row["used_at"])
-
-
-def _authorization(row: sqlite3.Row) -> Authorization:
-    values: dict[str, Any] = dict(row)
-    values["scope"] = AnafScope(values["scope"])
-    values["secret_source"] = SecretSource(values["secret_source"])
-    return Authorization(**values)

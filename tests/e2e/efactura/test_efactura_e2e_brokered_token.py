@@ -28,7 +28,7 @@ def test_brokered_token_uploads_polls_lists_and_downloads(seeded) -> None:
     done = seeded.oauth(PROCESS, {"input": {"state": back["state"], "code": back["code"]}})["data"][
         "processAuthorizationResponse"]
     assert done["status"] == "ACTIVE" and done["clientId"] == s["main"]["clientId"]
-    token = seeded.sbs_runtime.store.get_authorization(done["id"], None).access_token  # what SBS keeps, unseen
+    token = seeded.sbs_runtime.store.authorizations.get_authorization(done["id"], None).access_token  # what SBS keeps, unseen
 
     efactura = Efactura(seeded.http, seeded.anaf_url, seeded.anaf_url, token, env="test")
     sent = efactura.upload(INVOICE, cif="12345674")

@@ -27,7 +27,7 @@ def test_brokered_token_declares_lists_looks_up_and_deletes(seeded) -> None:
     assert request["secretSource"] == "IMPLICIT"
     hop = seeded.authorize(request["authorizationUrl"])  # as 4F1A9C2E7B3D5A60 (12345674), back to SBS's callback
     back = seeded.redirect_query(seeded.http.get(hop.headers["Location"], allow_redirects=False, timeout=10))
-    token = seeded.sbs_runtime.store.get_authorization(back["authorizationId"], None).access_token
+    token = seeded.sbs_runtime.store.authorizations.get_authorization(back["authorizationId"], None).access_token
 
     now = seeded.http.get(f"{seeded.anaf_url}/__admin/clock", timeout=10).json()["epoch"]  # the service clock
     transport_date = (anaf_time.local(now) + timedelta(days=1)).strftime("%Y-%m-%d")

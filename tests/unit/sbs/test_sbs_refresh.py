@@ -80,7 +80,7 @@ def test_sweep_refreshes_only_what_is_due_with_the_secret_that_authorized(world)
     clock.advance(1)
     assert brokering.sweep() == {"refreshed": 1, "failed": 0}
     assert anaf.token_calls() == [("branch-id", "authorization_code"), ("branch-id", "refresh_token")]
-    refreshed = store.get_authorization(auth.id, "ten_1")
+    refreshed = store.authorizations.get_authorization(auth.id, "ten_1")
     assert refreshed.access_expires_at == clock.now() + ACCESS_LIFETIME
     assert refreshed.refresh_token != auth.refresh_token
     assert brokering.sweep() == {"refreshed": 0, "failed": 0}
@@ -105,7 +105,7 @@ def test_removed_callback_marks_needs_reauthorization_and_keeps_the_rest(world) 
         AnafScope.EFACTURA: ServiceSettings(main=MAIN)}), clock.now())
     clock.advance(ACCESS_LIFETIME)
     assert brokering.sweep() == {"refreshed": 0, "failed": 1}
-    after = store.get_authorization(auth.id, "ten_1")
+    after = store.authorizations.get_authorization(auth.id, "ten_1")
     assert after.status == NEEDS_REAUTHORIZATION
     assert BRANCH.oauth_callback in (after.status_message or "")
     assert (after.access_token, after.refresh_token, after.client_id) == (auth.access_token, auth.refresh_token,
